@@ -1,0 +1,4 @@
+//! Analyses over the dataplane: reachability matrices, intent verification,
+//! differential reachability, failure sweeps.
+//!
+//! Imports [`crate::sim`], [`crate::dataplane`], [`crate::model`].

@@ -1,0 +1,3 @@
+//! Reports: JSON, CSV, Markdown, HTML, JUnit, SARIF and plots (plotters: PNG and SVG).
+//!
+//! Imports [`crate::analysis`], [`crate::sim`], [`crate::model`]; never the other way.

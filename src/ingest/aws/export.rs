@@ -1,0 +1,1 @@
+//! Model → AWS `describe-*` snapshot files (the layout [`super::load_dir`] reads).

@@ -94,6 +94,9 @@ pub fn run(a: Args) -> CliResult {
             let p = std::path::Path::new(dir).join(format!("failures.{ext}"));
             std::fs::write(&p, text)?;
             eprintln!("wrote {}", p.display());
+            for f in render::plots(&report, std::path::Path::new(dir)).map_err(CliError::Io)? {
+                eprintln!("wrote {}", f.display());
+            }
         }
         None => print!("{text}"),
     }

@@ -26,7 +26,7 @@
 //! incremental result equal to full recomputation on generated estates.
 
 use super::components::{Component, Reach};
-use super::{BaselineSummary, ScenarioResult};
+use super::{BaselineSummary, GroupLoss, ScenarioResult};
 use crate::analysis::diff::{
     cell_table, classify, describe_endpoint, diff_tables, flow_for, CellTable, ChangeKind,
     FlowChange, PathOutcome, Service,
@@ -216,6 +216,16 @@ fn result(failed: &[String], changes: Vec<FlowChange>, examples: usize) -> Scena
     let count = |k: ChangeKind| changes.iter().filter(|c| c.kind == k).count();
     let mut failed = failed.to_vec();
     failed.sort();
+    let mut groups: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for c in changes.iter().filter(|c| c.kind == ChangeKind::Lost) {
+        *groups
+            .entry((c.src.group.clone(), c.dst.group.clone()))
+            .or_default() += 1;
+    }
+    let lost_by_group = groups
+        .into_iter()
+        .map(|((src, dst), flows)| GroupLoss { src, dst, flows })
+        .collect();
     ScenarioResult {
         failed,
         lost: count(ChangeKind::Lost),
@@ -224,5 +234,6 @@ fn result(failed: &[String], changes: Vec<FlowChange>, examples: usize) -> Scena
         path_changed: count(ChangeKind::PathChanged),
         policy_broken: Vec::new(),
         examples: changes.into_iter().take(examples).collect(),
+        lost_by_group,
     }
 }

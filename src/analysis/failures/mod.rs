@@ -36,6 +36,20 @@ pub struct ScenarioResult {
     pub policy_broken: Vec<String>,
     /// A few changed flows (lost first), deterministic.
     pub examples: Vec<FlowChange>,
+    /// Flows lost per (source group, destination group), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost_by_group: Vec<GroupLoss>,
+}
+
+/// How many flows from one group to another a scenario loses.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GroupLoss {
+    /// Source group (account, `onprem`, `internet`).
+    pub src: String,
+    /// Destination group.
+    pub dst: String,
+    /// Flows lost.
+    pub flows: usize,
 }
 
 impl ScenarioResult {

@@ -71,6 +71,9 @@ fn parse_prefix_tag(v: Option<&String>) -> Option<Vec<IpNet>> {
     )
 }
 
+/// (destination, attachment name, blackhole) of a static TGW route.
+type StaticRoute = (IpNet, Option<String>, bool);
+
 struct Ctx<'a> {
     s: &'a RawSnapshot,
     names: Names,
@@ -1160,8 +1163,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         att_ok.insert((id, tgw), t);
     }
     // TGW routes: static routes, and propagated ones that reveal on-prem prefixes.
-    let mut static_routes: BTreeMap<&str, BTreeSet<(IpNet, Option<String>, bool)>> =
-        BTreeMap::new();
+    let mut static_routes: BTreeMap<&str, BTreeSet<StaticRoute>> = BTreeMap::new();
     let mut plrefs: BTreeMap<&str, Vec<TransitGatewayPrefixListReference>> = BTreeMap::new();
     for r in &s.tgw_routes {
         let Some(tgw) = rtb_ok.get(r.rtb.as_str()).copied() else {

@@ -94,6 +94,16 @@ const NOT_MODELLED: &[(&str, &str)] = &[
 
 /// Whether `key` is a top-level key of AWS CLI output that lztwin recognises.
 pub(crate) fn is_aws_key(key: &str) -> bool {
+    // The EC2 CLI prints PascalCase; only Direct Connect prints camelCase. Native
+    // scenarios use snake_case (`vpcs`, `subnets`), which must not match.
+    let camel_ok = [
+        "directConnectGateways",
+        "directConnectGatewayAssociations",
+        "virtualInterfaces",
+    ];
+    if !key.starts_with(|c: char| c.is_ascii_uppercase()) && !camel_ok.contains(&key) {
+        return false;
+    }
     let k = pascal(key);
     LIST_KEYS.contains(&k.as_str())
         || IGNORED.contains(&k.as_str())

@@ -2,3 +2,6 @@
 //! differential reachability, failure sweeps.
 //!
 //! Imports [`crate::sim`], [`crate::dataplane`], [`crate::model`].
+
+pub mod diff;
+pub mod failures;

@@ -1,6 +1,11 @@
 //! `lztwin diff <BASE> (<CHANGED> | --apply <CHANGES>...) …` (stable contract).
 
-use super::{not_yet, CliResult};
+use super::{load_input, CliError, CliResult};
+use lztwin::analysis::diff::{diff_models, Service};
+use lztwin::dataplane::FailureSet;
+use lztwin::ingest::changes;
+use lztwin::model::Protocol;
+use lztwin::report::diff as render;
 
 /// Arguments of `diff`.
 #[derive(clap::Args, Debug)]
@@ -30,6 +35,75 @@ pub struct Args {
 }
 
 /// Run `diff`.
-pub fn run(_a: Args) -> CliResult {
-    not_yet("diff")
+pub fn run(a: Args) -> CliResult {
+    let protocol: Protocol = a.protocol.parse().map_err(CliError::Usage)?;
+    let (ext, render_fn): (&str, fn(&_) -> String) = match a.format.as_str() {
+        "text" => ("txt", render::text),
+        "json" => ("json", render::json),
+        "md" => ("md", render::markdown),
+        f => {
+            return Err(CliError::Usage(format!(
+                "unknown --format `{f}` (text, json or md)"
+            )))
+        }
+    };
+    if a.policy.is_some() {
+        return Err(CliError::Usage(
+            "`diff --policy` needs the policy engine, which has not landed yet".into(),
+        ));
+    }
+    let base = load_input(&a.base)?;
+    let (changed, failed) = match (&a.changed, a.apply.is_empty()) {
+        (Some(_), false) => {
+            return Err(CliError::Usage(
+                "give either CHANGED or --apply CHANGES, not both".into(),
+            ))
+        }
+        (None, true) => {
+            return Err(CliError::Usage(
+                "give the changed environment or --apply CHANGES...".into(),
+            ))
+        }
+        (Some(c), true) => (load_input(c)?.model, FailureSet::default()),
+        (None, false) => {
+            let files = a
+                .apply
+                .iter()
+                .map(|f| changes::load(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut m = base.model.clone();
+            let applied = changes::apply_files(&mut m, &files)?;
+            for n in &applied.notes {
+                eprintln!("note: {n}");
+            }
+            (
+                m,
+                FailureSet {
+                    failed: applied.failed,
+                },
+            )
+        }
+    };
+    let service = Service {
+        protocol,
+        dst_port: a.dst_port,
+    };
+    let report = diff_models(
+        &base.model,
+        &FailureSet::default(),
+        &changed,
+        &failed,
+        service,
+    );
+    let text = render_fn(&report);
+    match &a.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            let p = std::path::Path::new(dir).join(format!("diff.{ext}"));
+            std::fs::write(&p, text)?;
+            eprintln!("wrote {}", p.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! Ingest imports only [`crate::model`] and [`crate::diag`].
 
 pub mod aws;
+pub mod changes;
 pub mod native;
 
 use crate::diag::{Diagnostic, InputError};

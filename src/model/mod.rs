@@ -5,6 +5,7 @@
 //! References between objects are by name. The model is plain data: the forwarding
 //! semantics live in [`crate::dataplane`] and [`crate::sim`].
 
+pub mod change;
 pub mod common;
 pub mod derive;
 pub mod filters;

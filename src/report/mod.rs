@@ -1,3 +1,6 @@
 //! Reports: JSON, CSV, Markdown, HTML, JUnit, SARIF and plots (plotters: PNG and SVG).
 //!
 //! Imports [`crate::analysis`], [`crate::sim`], [`crate::model`]; never the other way.
+
+pub mod diff;
+pub mod failures;

@@ -1,0 +1,468 @@
+//! Differential reachability: which flows a change (or a failure) breaks, creates, stops
+//! inspecting or reroutes. Stable JSON contract of `lztwin diff` (issue 7):
+//! `{"changes": [{"kind", "src", "dst", "protocol", "dst_port", "before", "after"}], "summary"}`.
+//!
+//! Both environments are evaluated cell by cell (every source endpoint × every destination
+//! endpoint, for one service) into a [`CellTable`]; cells are matched by endpoint key, so
+//! two separately loaded environments can be compared, including endpoints that exist in
+//! only one of them.
+
+use crate::dataplane::{Dataplane, FailureSet};
+use crate::model::{Model, Protocol};
+use crate::sim::endpoint::all_endpoints;
+use crate::sim::{trace, Endpoint, Flow, Trace, TraceOptions, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// The service a reachability analysis is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Service {
+    /// Protocol (`tcp`, `udp`, `icmp`, `all`).
+    pub protocol: Protocol,
+    /// Destination port (TCP/UDP).
+    pub dst_port: u16,
+}
+
+/// The source port every analysed flow uses (the first IANA ephemeral port), as `lztwin trace`.
+pub const SRC_PORT: u16 = 49152;
+
+/// An endpoint as it appears in diff and failure outputs (the matrix contract's shape).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EndpointInfo {
+    /// AWS id (or the name when none is known); `onprem:<site>` or `internet` otherwise.
+    pub id: String,
+    /// Name in the model.
+    pub name: String,
+    /// The address used.
+    pub ip: IpAddr,
+    /// The owning account (`onprem`, `internet` for those endpoints).
+    pub group: String,
+}
+
+/// The outcome of one flow, as compared by a diff (`before` / `after`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathOutcome {
+    /// Trace verdict.
+    pub verdict: Verdict,
+    /// Inspection components passed (firewall/GWLB endpoints, appliances).
+    pub inspected_by: Vec<String>,
+    /// Number of hops.
+    pub hops: usize,
+    /// Explanation code of the verdict, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl PathOutcome {
+    /// The outcome recorded for a flow whose endpoint does not exist in an environment.
+    pub fn missing_endpoint() -> PathOutcome {
+        PathOutcome {
+            verdict: Verdict::Unreachable,
+            inspected_by: Vec::new(),
+            hops: 0,
+            reason: Some("ENDPOINT_NOT_PRESENT".into()),
+        }
+    }
+
+    /// From a trace.
+    pub fn from_trace(t: &Trace) -> PathOutcome {
+        let mut inspected_by = t.inspected_by.clone();
+        inspected_by.sort();
+        inspected_by.dedup();
+        PathOutcome {
+            verdict: t.verdict,
+            inspected_by,
+            hops: t.hops.len(),
+            reason: t.reason.clone(),
+        }
+    }
+
+    fn inspected(&self) -> bool {
+        !self.inspected_by.is_empty()
+    }
+}
+
+/// The kind of a change, in the order changes are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// Reachable before, not after.
+    Lost,
+    /// Reachable and inspected before, reachable without inspection after.
+    LostInspection,
+    /// Not reachable before, reachable after.
+    Gained,
+    /// Reachable without inspection before, inspected after.
+    GainedInspection,
+    /// Still reachable (or still not), by another path: other inspection components, another
+    /// hop count, or another failure verdict.
+    PathChanged,
+}
+
+impl ChangeKind {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Lost => "lost",
+            ChangeKind::LostInspection => "lost-inspection",
+            ChangeKind::Gained => "gained",
+            ChangeKind::GainedInspection => "gained-inspection",
+            ChangeKind::PathChanged => "path-changed",
+        }
+    }
+}
+
+/// How one flow's outcome changed, or `None` when it did not.
+pub fn classify(before: &PathOutcome, after: &PathOutcome) -> Option<ChangeKind> {
+    let (b, a) = (before.verdict.is_success(), after.verdict.is_success());
+    match (b, a) {
+        (true, false) => Some(ChangeKind::Lost),
+        (false, true) => Some(ChangeKind::Gained),
+        (true, true) if before.inspected() && !after.inspected() => {
+            Some(ChangeKind::LostInspection)
+        }
+        (true, true) if !before.inspected() && after.inspected() => {
+            Some(ChangeKind::GainedInspection)
+        }
+        (true, true) if before != after => Some(ChangeKind::PathChanged),
+        (false, false) if before.verdict != after.verdict => Some(ChangeKind::PathChanged),
+        _ => None,
+    }
+}
+
+/// One changed flow (an element of `changes`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowChange {
+    /// What changed.
+    pub kind: ChangeKind,
+    /// Source endpoint.
+    pub src: EndpointInfo,
+    /// Destination endpoint.
+    pub dst: EndpointInfo,
+    /// Protocol of the flow.
+    pub protocol: Protocol,
+    /// Destination port of the flow.
+    pub dst_port: u16,
+    /// Outcome in the base environment.
+    pub before: PathOutcome,
+    /// Outcome in the changed environment.
+    pub after: PathOutcome,
+}
+
+/// Counts of a diff.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffSummary {
+    /// Flows compared.
+    pub flows: usize,
+    /// Flows reachable before.
+    pub reachable_before: usize,
+    /// Flows reachable after.
+    pub reachable_after: usize,
+    /// Flows lost.
+    pub lost: usize,
+    /// Flows gained.
+    pub gained: usize,
+    /// Flows that lost inspection.
+    pub lost_inspection: usize,
+    /// Flows that gained inspection.
+    pub gained_inspection: usize,
+    /// Flows whose path changed.
+    pub path_changed: usize,
+    /// Policies that held on BASE and break on the changed environment (with `--policy`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies_broken: Vec<String>,
+}
+
+/// The result of a diff (stable JSON contract).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffReport {
+    /// Changed flows, by kind, then source, then destination.
+    pub changes: Vec<FlowChange>,
+    /// Counts.
+    pub summary: DiffSummary,
+}
+
+/// Reachability of every (source, destination) endpoint pair of one environment for one
+/// service. Cell `(i, j)` is at `i * n + j`; the diagonal is not evaluated (`None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellTable {
+    /// The service.
+    pub service: Service,
+    /// Endpoint keys (`eni:<name>`, `onprem:<site>`, `internet`), in endpoint order.
+    pub keys: Vec<String>,
+    /// Endpoint descriptions.
+    pub endpoints: Vec<EndpointInfo>,
+    /// Row-major outcomes.
+    pub cells: Vec<Option<PathOutcome>>,
+}
+
+impl CellTable {
+    /// Number of endpoints.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no endpoints.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The outcome of the flow from endpoint `i` to endpoint `j`.
+    pub fn get(&self, i: usize, j: usize) -> Option<&PathOutcome> {
+        self.cells.get(i * self.len() + j).and_then(|c| c.as_ref())
+    }
+}
+
+/// Key and description of an endpoint.
+pub fn describe_endpoint(m: &Model, e: &Endpoint) -> (String, EndpointInfo) {
+    match e {
+        Endpoint::Interface { eni, ip } => {
+            let n = &m.network_interfaces[*eni];
+            let account = m
+                .subnets
+                .iter()
+                .find(|s| s.name == n.subnet)
+                .and_then(|s| m.vpcs.iter().find(|v| v.name == s.vpc))
+                .map(|v| v.account.clone())
+                .unwrap_or_default();
+            (
+                format!("eni:{}", n.name),
+                EndpointInfo {
+                    id: n.id.clone().unwrap_or_else(|| n.name.clone()),
+                    name: n.name.clone(),
+                    ip: *ip,
+                    group: account,
+                },
+            )
+        }
+        Endpoint::OnPrem { site, ip } => {
+            let name = m.onprem_sites[*site].name.clone();
+            (
+                format!("onprem:{name}"),
+                EndpointInfo {
+                    id: format!("onprem:{name}"),
+                    name,
+                    ip: *ip,
+                    group: "onprem".into(),
+                },
+            )
+        }
+        Endpoint::Internet { ip } => (
+            "internet".into(),
+            EndpointInfo {
+                id: "internet".into(),
+                name: "internet".into(),
+                ip: *ip,
+                group: "internet".into(),
+            },
+        ),
+    }
+}
+
+/// The flow analysed from `src` to `dst` for `service`.
+pub fn flow_for(src: &Endpoint, dst: &Endpoint, service: Service) -> Flow {
+    Flow {
+        src: src.ip(),
+        dst: dst.ip(),
+        protocol: service.protocol,
+        src_port: SRC_PORT,
+        dst_port: service.dst_port,
+    }
+}
+
+/// Compute the cell table of `model` with `failures` masked, tracing every pair
+/// (the per-pair reference engine). `keep_trace` sees every trace (used by failure
+/// sweeps to record which components each baseline path touched).
+pub fn cell_table_with<F>(
+    model: &Model,
+    failures: &FailureSet,
+    service: Service,
+    keep_trace: F,
+) -> CellTable
+where
+    F: Fn(usize, &Trace) + Sync,
+{
+    use rayon::prelude::*;
+    let dp = Dataplane::compile_with_failures(model, failures);
+    let eps = all_endpoints(model);
+    let n = eps.len();
+    let (keys, endpoints): (Vec<_>, Vec<_>) =
+        eps.iter().map(|e| describe_endpoint(model, e)).unzip();
+    let opts = TraceOptions::default();
+    let cells = (0..n * n)
+        .into_par_iter()
+        .map(|c| {
+            let (i, j) = (c / n, c % n);
+            if i == j {
+                return None;
+            }
+            let t = trace(
+                &dp,
+                &eps[i],
+                &eps[j],
+                &flow_for(&eps[i], &eps[j], service),
+                &opts,
+            );
+            keep_trace(c, &t);
+            Some(PathOutcome::from_trace(&t))
+        })
+        .collect();
+    CellTable {
+        service,
+        keys,
+        endpoints,
+        cells,
+    }
+}
+
+/// Compute the cell table of `model` with `failures` masked.
+pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
+    cell_table_with(model, failures, service, |_, _| {})
+}
+
+/// Compare two cell tables (same service). Endpoints are matched by key; a flow whose
+/// endpoint exists on one side only counts as unreachable on the other.
+pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
+    let service = before.service;
+    let mut union: BTreeMap<&str, (Option<usize>, Option<usize>)> = BTreeMap::new();
+    for (i, k) in before.keys.iter().enumerate() {
+        union.entry(k).or_default().0 = Some(i);
+    }
+    for (i, k) in after.keys.iter().enumerate() {
+        union.entry(k).or_default().1 = Some(i);
+    }
+    let eps: Vec<(Option<usize>, Option<usize>)> = union.values().copied().collect();
+    let info = |(b, a): (Option<usize>, Option<usize>)| -> &EndpointInfo {
+        match (b, a) {
+            (Some(b), _) => &before.endpoints[b],
+            (None, Some(a)) => &after.endpoints[a],
+            (None, None) => unreachable!("every key comes from one side"),
+        }
+    };
+    let missing = PathOutcome::missing_endpoint();
+    let mut report = DiffReport::default();
+    for &s in &eps {
+        for &d in &eps {
+            if s == d {
+                continue;
+            }
+            let b = match (s.0, d.0) {
+                (Some(i), Some(j)) => before.get(i, j),
+                _ => Some(&missing),
+            };
+            let a = match (s.1, d.1) {
+                (Some(i), Some(j)) => after.get(i, j),
+                _ => Some(&missing),
+            };
+            let (Some(b), Some(a)) = (b, a) else { continue };
+            let sm = &mut report.summary;
+            sm.flows += 1;
+            sm.reachable_before += usize::from(b.verdict.is_success());
+            sm.reachable_after += usize::from(a.verdict.is_success());
+            let Some(kind) = classify(b, a) else { continue };
+            match kind {
+                ChangeKind::Lost => sm.lost += 1,
+                ChangeKind::Gained => sm.gained += 1,
+                ChangeKind::LostInspection => sm.lost_inspection += 1,
+                ChangeKind::GainedInspection => sm.gained_inspection += 1,
+                ChangeKind::PathChanged => sm.path_changed += 1,
+            }
+            report.changes.push(FlowChange {
+                kind,
+                src: info(s).clone(),
+                dst: info(d).clone(),
+                protocol: service.protocol,
+                dst_port: service.dst_port,
+                before: b.clone(),
+                after: a.clone(),
+            });
+        }
+    }
+    report
+        .changes
+        .sort_by(|x, y| (x.kind, &x.src.id, &x.dst.id).cmp(&(y.kind, &y.src.id, &y.dst.id)));
+    report
+}
+
+/// Diff two environments (each with its own failure set) for one service.
+pub fn diff_models(
+    base: &Model,
+    base_failures: &FailureSet,
+    changed: &Model,
+    changed_failures: &FailureSet,
+    service: Service,
+) -> DiffReport {
+    let before = cell_table(base, base_failures, service);
+    let after = cell_table(changed, changed_failures, service);
+    diff_tables(&before, &after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(v: Verdict, insp: &[&str], hops: usize) -> PathOutcome {
+        PathOutcome {
+            verdict: v,
+            inspected_by: insp.iter().map(|s| s.to_string()).collect(),
+            hops,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn classify_every_kind() {
+        let ok_i = out(Verdict::Accepted, &["fw-a"], 5);
+        let ok = out(Verdict::Accepted, &[], 3);
+        let no = out(Verdict::NoRoute, &[], 1);
+        assert_eq!(classify(&ok, &no), Some(ChangeKind::Lost));
+        assert_eq!(classify(&no, &ok), Some(ChangeKind::Gained));
+        assert_eq!(classify(&ok_i, &ok), Some(ChangeKind::LostInspection));
+        assert_eq!(classify(&ok, &ok_i), Some(ChangeKind::GainedInspection));
+        assert_eq!(
+            classify(&ok_i, &out(Verdict::Accepted, &["fw-b"], 5)),
+            Some(ChangeKind::PathChanged)
+        );
+        assert_eq!(
+            classify(&no, &out(Verdict::Blackhole, &[], 2)),
+            Some(ChangeKind::PathChanged)
+        );
+        assert_eq!(classify(&ok_i, &ok_i.clone()), None);
+    }
+
+    fn table(keys: &[&str], cells: Vec<Option<PathOutcome>>) -> CellTable {
+        CellTable {
+            service: Service {
+                protocol: Protocol::Tcp,
+                dst_port: 443,
+            },
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            endpoints: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| EndpointInfo {
+                    id: k.to_string(),
+                    name: k.to_string(),
+                    ip: IpAddr::from([10, 0, 0, i as u8]),
+                    group: "g".into(),
+                })
+                .collect(),
+            cells,
+        }
+    }
+
+    #[test]
+    fn removed_endpoint_counts_as_lost() {
+        let ok = Some(out(Verdict::Accepted, &[], 2));
+        let before = table(&["a", "b"], vec![None, ok.clone(), ok.clone(), None]);
+        let after = table(&["a"], vec![None]);
+        let d = diff_tables(&before, &after);
+        assert_eq!(d.summary.lost, 2);
+        assert_eq!(
+            d.changes[0].after.reason.as_deref(),
+            Some("ENDPOINT_NOT_PRESENT")
+        );
+        assert!(diff_tables(&before, &before).changes.is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! Invariants of diff and failure sweeps on generated environments.
+
+use lztwin::analysis::diff::{cell_table, diff_tables, Service};
+use lztwin::analysis::failures::incremental::Baseline;
+use lztwin::analysis::failures::{components, scenarios, FailureClass};
+use lztwin::dataplane::FailureSet;
+use lztwin::model::{Model, Protocol};
+use proptest::prelude::*;
+
+/// A small hub-and-spoke estate: `vpcs` VPCs over two AZs on one TGW, `enis[i]` workload
+/// interfaces in VPC i (alternating AZs), some VPCs not propagating.
+fn estate(enis: &[usize], propagate: &[bool]) -> Model {
+    let mut vpcs = Vec::new();
+    let mut subnets = Vec::new();
+    let mut rts = Vec::new();
+    let mut atts = Vec::new();
+    let mut ifs = Vec::new();
+    for (i, n) in enis.iter().enumerate() {
+        vpcs.push(serde_json::json!({"name": format!("v{i}"), "account": "app", "region": "r", "cidrs": [format!("10.{i}.0.0/16")]}));
+        for (z, az) in ["r-1a", "r-1b"].iter().enumerate() {
+            subnets.push(serde_json::json!({"name": format!("v{i}-s{z}"), "vpc": format!("v{i}"), "az": az, "cidr": format!("10.{i}.{z}.0/24")}));
+        }
+        rts.push(
+            serde_json::json!({"name": format!("v{i}-rt"), "vpc": format!("v{i}"), "main": true,
+            "routes": [{"destination": "0.0.0.0/0", "target": {"transit_gateway": "tgw"}}]}),
+        );
+        let props: Vec<&str> = if propagate.get(i).copied().unwrap_or(true) {
+            vec!["spoke"]
+        } else {
+            vec![]
+        };
+        atts.push(serde_json::json!({"name": format!("att-{i}"), "transit_gateway": "tgw", "type": "vpc", "vpc": format!("v{i}"),
+            "subnets": [format!("v{i}-s0"), format!("v{i}-s1")], "association": "spoke", "propagations": props}));
+        for k in 0..*n {
+            ifs.push(serde_json::json!({"name": format!("v{i}-eni{k}"), "subnet": format!("v{i}-s{}", k % 2),
+                "private_ips": [format!("10.{i}.{}.{}", k % 2, 10 + k)]}));
+        }
+    }
+    serde_json::from_value(serde_json::json!({
+        "name": "gen",
+        "regions": [{"name": "r", "availability_zones": ["r-1a", "r-1b"]}],
+        "accounts": [{"name": "net", "environment": "network"}, {"name": "app", "environment": "prod"}],
+        "vpcs": vpcs, "subnets": subnets, "route_tables": rts,
+        "transit_gateways": [{"name": "tgw", "account": "net", "region": "r"}],
+        "transit_gateway_route_tables": [{"name": "spoke", "transit_gateway": "tgw"}],
+        "transit_gateway_attachments": atts, "network_interfaces": ifs
+    }))
+    .expect("generated estate is a valid model")
+}
+
+fn service() -> Service {
+    Service {
+        protocol: Protocol::Tcp,
+        dst_port: 443,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn diff_of_a_model_with_itself_is_empty(
+        enis in proptest::collection::vec(0usize..3, 1..4),
+        propagate in proptest::collection::vec(any::<bool>(), 4),
+    ) {
+        let m = estate(&enis, &propagate);
+        let t = cell_table(&m, &FailureSet::default(), service());
+        let d = diff_tables(&t, &t);
+        prop_assert!(d.changes.is_empty());
+        prop_assert_eq!(d.summary.flows, t.cells.iter().flatten().count());
+    }
+
+    #[test]
+    fn incremental_failures_equal_full_recomputation(
+        enis in proptest::collection::vec(0usize..3, 1..4),
+        propagate in proptest::collection::vec(any::<bool>(), 4),
+        k in 1u8..3,
+    ) {
+        let m = estate(&enis, &propagate);
+        let comps = components(&m, &FailureClass::ALL);
+        let base = Baseline::compute(&m, service(), &comps);
+        for s in scenarios(&comps, k, 20, 1).unwrap() {
+            let inc = base.evaluate(&m, &s, 1000);
+            let full = base.evaluate_full(&m, &s, 1000);
+            prop_assert_eq!(inc, full);
+        }
+    }
+}

@@ -131,10 +131,16 @@ pub struct ObjectRef {
 
 /// Name and id look-ups. Duplicate names keep the first occurrence
 /// (validation reports duplicates).
+///
+/// Accounts have a namespace of their own: a VPC may share its account's name (the
+/// reference scenario's `shared-services` VPC lives in the `shared-services` account).
+/// [`Index::get`] prefers the network object; [`Index::get_kind`] and
+/// [`Index::get_in`] look in the namespace of the kind asked for.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     by_name: HashMap<String, ObjectRef>,
     by_id: HashMap<String, ObjectRef>,
+    accounts: HashMap<String, usize>,
 }
 
 impl Index {
@@ -156,7 +162,12 @@ impl Index {
                 }
             };
         }
-        add!(m.accounts, ObjectKind::Account);
+        for (i, a) in m.accounts.iter().enumerate() {
+            ix.accounts.entry(a.name.clone()).or_insert(i);
+            if let Some(id) = &a.id {
+                ix.accounts.entry(id.clone()).or_insert(i);
+            }
+        }
         add!(m.vpcs, ObjectKind::Vpc);
         add!(m.subnets, ObjectKind::Subnet);
         add!(m.route_tables, ObjectKind::RouteTable);
@@ -227,23 +238,77 @@ impl Index {
         }
     }
 
-    /// Look an object up by name.
-    pub fn name(&self, name: &str) -> Option<ObjectRef> {
-        self.by_name.get(name).copied()
+    fn account(&self, name_or_id: &str) -> Option<ObjectRef> {
+        self.accounts.get(name_or_id).map(|&index| ObjectRef {
+            kind: ObjectKind::Account,
+            index,
+            sub: 0,
+        })
     }
 
-    /// Look an object up by name, or else by AWS id.
+    /// Look an object up by name (a network object first, else an account).
+    pub fn name(&self, name: &str) -> Option<ObjectRef> {
+        self.by_name
+            .get(name)
+            .copied()
+            .or_else(|| self.account(name))
+    }
+
+    /// Look an object up by name, or else by AWS id (network objects before accounts).
     pub fn get(&self, name_or_id: &str) -> Option<ObjectRef> {
         self.by_name
             .get(name_or_id)
             .or_else(|| self.by_id.get(name_or_id))
             .copied()
+            .or_else(|| self.account(name_or_id))
+    }
+
+    /// Look an object up by name or id among the given kinds only.
+    pub fn get_in(&self, name_or_id: &str, kinds: &[ObjectKind]) -> Option<ObjectRef> {
+        if kinds.contains(&ObjectKind::Account) {
+            if let Some(r) = self.account(name_or_id) {
+                return Some(r);
+            }
+        }
+        self.by_name
+            .get(name_or_id)
+            .filter(|r| kinds.contains(&r.kind))
+            .or_else(|| {
+                self.by_id
+                    .get(name_or_id)
+                    .filter(|r| kinds.contains(&r.kind))
+            })
+            .copied()
     }
 
     /// Look up a name and require a kind.
     pub fn get_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<usize> {
-        self.get(name_or_id)
-            .filter(|r| r.kind == kind)
-            .map(|r| r.index)
+        self.get_in(name_or_id, &[kind]).map(|r| r.index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_have_their_own_namespace() {
+        let m: Model =
+            serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
+        let ix = m.index();
+        // `shared-services` is both an account and a VPC in the reference.
+        let v = ix.get_kind("shared-services", ObjectKind::Vpc).expect("vpc");
+        assert_eq!(m.vpcs[v].name, "shared-services");
+        let a = ix
+            .get_kind("shared-services", ObjectKind::Account)
+            .expect("account");
+        assert_eq!(m.accounts[a].name, "shared-services");
+        assert_eq!(ix.get("shared-services").unwrap().kind, ObjectKind::Vpc);
+        assert_eq!(
+            ix.get_kind("222222222222", ObjectKind::Account),
+            Some(a),
+            "accounts by id"
+        );
+        assert!(ix.get_kind("shared-services", ObjectKind::Subnet).is_none());
     }
 }

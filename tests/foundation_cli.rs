@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Commands that load INPUT and are checked against bad input.
+const COMMANDS: &[&str] = &["validate"];
+
 fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
@@ -42,10 +45,15 @@ fn run(args: &[&str]) -> Output {
 /// Assert `validate <path>` (and `show`, `graph`) exit 2 with an error naming
 /// `file` followed by `place`, and no panic.
 fn assert_bad(path: &Path, file: &str, place: &str) {
-    for cmd in ["validate"] {
+    for cmd in COMMANDS {
         let out = run(&[cmd, path.to_str().unwrap()]);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{cmd} {}: {err}", path.display());
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{cmd} {}: {err}",
+            path.display()
+        );
         assert!(!err.contains("panicked"), "{err}");
         let want = format!("{file}:{place}");
         assert!(
@@ -64,8 +72,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn validate_reference_prints_a_line_per_account() {
-    let out = run(&["validate", repo("scenarios/landing-zone.json").to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "validate",
+        repo("scenarios/landing-zone.json").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 6, "{text}");
@@ -74,9 +90,16 @@ fn validate_reference_prints_a_line_per_account() {
         "network-prod eu-west-1: 3 VPCs, 24 subnets, 19 route tables, 1 transit gateway, \
          3 TGW route tables, 5 TGW attachments, 2 firewalls, 4 network interfaces"
     );
-    for acc in ["shared-services", "deploy-cicd", "workloads-test", "workloads-prod"] {
+    for acc in [
+        "shared-services",
+        "deploy-cicd",
+        "workloads-test",
+        "workloads-prod",
+    ] {
         assert!(
-            lines.iter().any(|l| l.starts_with(&format!("{acc} eu-west-1: 1 VPC, 6 subnets"))),
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("{acc} eu-west-1: 1 VPC, 6 subnets"))),
             "{acc}: {text}"
         );
     }
@@ -92,7 +115,11 @@ fn minimal_example_loads_clean_from_file_and_stdin() {
     let path = repo("scenarios/examples/minimal.json");
     let out = run(&["validate", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&path).unwrap();
     let out2 = run_with(&["validate", "-"], &bytes);
     assert_eq!(out2.status.code(), Some(0));
@@ -147,7 +174,11 @@ fn syntax_errors_name_file_and_line_col() {
 fn shape_errors_name_the_field() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let p = write(d, "wrongtype.json", b"{\"name\": \"x\",\n  \"vpcs\": {\"a\": 1}}");
+    let p = write(
+        d,
+        "wrongtype.json",
+        b"{\"name\": \"x\",\n  \"vpcs\": {\"a\": 1}}",
+    );
     assert_bad(&p, "wrongtype.json", "2:");
     let out = run(&["validate", p.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("at vpcs: invalid type: map"));
@@ -172,7 +203,11 @@ fn edited(dir: &Path, name: &str, edit: impl Fn(&mut serde_json::Value)) -> Path
     let text = std::fs::read_to_string(repo("scenarios/landing-zone.json")).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     edit(&mut v);
-    write(dir, name, serde_json::to_string_pretty(&v).unwrap().as_bytes())
+    write(
+        dir,
+        name,
+        serde_json::to_string_pretty(&v).unwrap().as_bytes(),
+    )
 }
 
 #[test]
@@ -182,12 +217,20 @@ fn semantic_errors_name_the_json_path() {
     let p = edited(d, "dangling.json", |v| {
         v["subnets"][4]["vpc"] = "no-such-vpc".into();
     });
-    assert_bad(&p, "dangling.json", "/subnets/4/vpc: error: dangling reference: no vpc named `no-such-vpc`");
+    assert_bad(
+        &p,
+        "dangling.json",
+        "/subnets/4/vpc: error: dangling reference: no vpc named `no-such-vpc`",
+    );
 
     let p = edited(d, "outside.json", |v| {
         v["subnets"][0]["cidr"] = "10.99.0.0/28".into();
     });
-    assert_bad(&p, "outside.json", "/subnets/0/cidr: error: subnet CIDR 10.99.0.0/28 is outside");
+    assert_bad(
+        &p,
+        "outside.json",
+        "/subnets/0/cidr: error: subnet CIDR 10.99.0.0/28 is outside",
+    );
 
     let p = edited(d, "dup.json", |v| {
         let n = v["subnets"][0]["name"].clone();
@@ -198,7 +241,11 @@ fn semantic_errors_name_the_json_path() {
     let p = edited(d, "assoc.json", |v| {
         v["transit_gateway_attachments"][0]["association"] = "nope-rt".into();
     });
-    assert_bad(&p, "assoc.json", "/transit_gateway_attachments/0/association: error:");
+    assert_bad(
+        &p,
+        "assoc.json",
+        "/transit_gateway_attachments/0/association: error:",
+    );
 
     // Every problem at once: two errors, both reported.
     let p = edited(d, "two.json", |v| {
@@ -209,7 +256,10 @@ fn semantic_errors_name_the_json_path() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains("two.json:/subnets/0/vpc: error"), "{err}");
-    assert!(err.contains("two.json:/network_interfaces/0/security_groups/0: error"), "{err}");
+    assert!(
+        err.contains("two.json:/network_interfaces/0/security_groups/0: error"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -24,7 +24,11 @@ pub fn run(a: Args) -> CliResult {
         count(m.accounts.len(), "account", "accounts"),
         count(m.regions.len(), "region", "regions"),
         count(m.vpcs.len(), "VPC", "VPCs"),
-        count(m.onprem_sites.len(), "on-premises site", "on-premises sites"),
+        count(
+            m.onprem_sites.len(),
+            "on-premises site",
+            "on-premises sites"
+        ),
         count(loaded.warnings.len(), "warning", "warnings"),
     );
     Ok(())

@@ -297,7 +297,9 @@ mod tests {
             serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
         let ix = m.index();
         // `shared-services` is both an account and a VPC in the reference.
-        let v = ix.get_kind("shared-services", ObjectKind::Vpc).expect("vpc");
+        let v = ix
+            .get_kind("shared-services", ObjectKind::Vpc)
+            .expect("vpc");
         assert_eq!(m.vpcs[v].name, "shared-services");
         let a = ix
             .get_kind("shared-services", ObjectKind::Account)

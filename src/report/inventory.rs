@@ -43,7 +43,11 @@ impl fmt::Display for Summary {
             (self.tgw_route_tables, "TGW route table", "TGW route tables"),
             (self.attachments, "TGW attachment", "TGW attachments"),
             (self.firewalls, "firewall", "firewalls"),
-            (self.network_interfaces, "network interface", "network interfaces"),
+            (
+                self.network_interfaces,
+                "network interface",
+                "network interfaces",
+            ),
         ];
         let text: Vec<String> = parts
             .iter()
@@ -54,13 +58,17 @@ impl fmt::Display for Summary {
 }
 
 /// The account owning a TGW attachment: its own `account`, else its VPC's, else the TGW's.
-pub fn attachment_account<'a>(m: &'a Model, i: usize) -> Option<&'a str> {
+pub fn attachment_account(m: &Model, i: usize) -> Option<&str> {
     let a = m.transit_gateway_attachments.get(i)?;
     if let Some(acc) = &a.account {
         return Some(acc);
     }
     if a.attachment_type == AttachmentType::Vpc {
-        if let Some(v) = a.vpc.as_deref().and_then(|v| m.vpcs.iter().find(|x| x.name == v)) {
+        if let Some(v) = a
+            .vpc
+            .as_deref()
+            .and_then(|v| m.vpcs.iter().find(|x| x.name == v))
+        {
             return Some(&v.account);
         }
     }
@@ -71,7 +79,7 @@ pub fn attachment_account<'a>(m: &'a Model, i: usize) -> Option<&'a str> {
 }
 
 /// The region of a TGW attachment (its Transit Gateway's).
-fn attachment_region<'a>(m: &'a Model, i: usize) -> Option<&'a str> {
+fn attachment_region(m: &Model, i: usize) -> Option<&str> {
     let a = m.transit_gateway_attachments.get(i)?;
     m.transit_gateways
         .iter()
@@ -86,7 +94,12 @@ pub fn summaries(m: &Model) -> Vec<Summary> {
     for acc in &m.accounts {
         let a = acc.name.as_str();
         let mut regions: BTreeSet<&str> = BTreeSet::new();
-        regions.extend(m.vpcs.iter().filter(|v| v.account == a).map(|v| v.region.as_str()));
+        regions.extend(
+            m.vpcs
+                .iter()
+                .filter(|v| v.account == a)
+                .map(|v| v.region.as_str()),
+        );
         regions.extend(
             m.transit_gateways
                 .iter()

@@ -131,16 +131,12 @@ pub struct ObjectRef {
 
 /// Name and id look-ups. Duplicate names keep the first occurrence
 /// (validation reports duplicates).
-///
-/// Accounts have a namespace of their own: a VPC may share its account's name (the
-/// reference scenario's `shared-services` VPC lives in the `shared-services` account).
-/// [`Index::get`] prefers the network object; [`Index::get_kind`] and
-/// [`Index::get_in`] look in the namespace of the kind asked for.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     by_name: HashMap<String, ObjectRef>,
     by_id: HashMap<String, ObjectRef>,
-    accounts: HashMap<String, usize>,
+    /// Names are unique per kind; an account and its VPC often share one.
+    by_kind: HashMap<(ObjectKind, String), ObjectRef>,
 }
 
 impl Index {
@@ -162,12 +158,7 @@ impl Index {
                 }
             };
         }
-        for (i, a) in m.accounts.iter().enumerate() {
-            ix.accounts.entry(a.name.clone()).or_insert(i);
-            if let Some(id) = &a.id {
-                ix.accounts.entry(id.clone()).or_insert(i);
-            }
-        }
+        add!(m.accounts, ObjectKind::Account);
         add!(m.vpcs, ObjectKind::Vpc);
         add!(m.subnets, ObjectKind::Subnet);
         add!(m.route_tables, ObjectKind::RouteTable);
@@ -233,57 +224,34 @@ impl Index {
 
     fn insert(&mut self, name: &str, id: Option<&str>, r: ObjectRef) {
         self.by_name.entry(name.to_string()).or_insert(r);
+        self.by_kind.entry((r.kind, name.to_string())).or_insert(r);
         if let Some(id) = id {
             self.by_id.entry(id.to_string()).or_insert(r);
+            self.by_kind.entry((r.kind, id.to_string())).or_insert(r);
         }
     }
 
-    fn account(&self, name_or_id: &str) -> Option<ObjectRef> {
-        self.accounts.get(name_or_id).map(|&index| ObjectRef {
-            kind: ObjectKind::Account,
-            index,
-            sub: 0,
-        })
-    }
-
-    /// Look an object up by name (a network object first, else an account).
+    /// Look an object up by name.
     pub fn name(&self, name: &str) -> Option<ObjectRef> {
-        self.by_name
-            .get(name)
-            .copied()
-            .or_else(|| self.account(name))
+        self.by_name.get(name).copied()
     }
 
-    /// Look an object up by name, or else by AWS id (network objects before accounts).
+    /// Look an object up by name, or else by AWS id.
     pub fn get(&self, name_or_id: &str) -> Option<ObjectRef> {
         self.by_name
             .get(name_or_id)
             .or_else(|| self.by_id.get(name_or_id))
             .copied()
-            .or_else(|| self.account(name_or_id))
-    }
-
-    /// Look an object up by name or id among the given kinds only.
-    pub fn get_in(&self, name_or_id: &str, kinds: &[ObjectKind]) -> Option<ObjectRef> {
-        if kinds.contains(&ObjectKind::Account) {
-            if let Some(r) = self.account(name_or_id) {
-                return Some(r);
-            }
-        }
-        self.by_name
-            .get(name_or_id)
-            .filter(|r| kinds.contains(&r.kind))
-            .or_else(|| {
-                self.by_id
-                    .get(name_or_id)
-                    .filter(|r| kinds.contains(&r.kind))
-            })
-            .copied()
     }
 
     /// Look up a name and require a kind.
     pub fn get_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<usize> {
-        self.get_in(name_or_id, &[kind]).map(|r| r.index)
+        self.get_ref_kind(name_or_id, kind).map(|r| r.index)
+    }
+
+    /// Look up a name (or id) of a given kind, with the nested position.
+    pub fn get_ref_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<ObjectRef> {
+        self.by_kind.get(&(kind, name_or_id.to_string())).copied()
     }
 }
 
@@ -292,7 +260,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accounts_have_their_own_namespace() {
+    fn accounts_and_vpcs_may_share_a_name() {
         let m: Model =
             serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
         let ix = m.index();
@@ -305,12 +273,6 @@ mod tests {
             .get_kind("shared-services", ObjectKind::Account)
             .expect("account");
         assert_eq!(m.accounts[a].name, "shared-services");
-        assert_eq!(ix.get("shared-services").unwrap().kind, ObjectKind::Vpc);
-        assert_eq!(
-            ix.get_kind("222222222222", ObjectKind::Account),
-            Some(a),
-            "accounts by id"
-        );
         assert!(ix.get_kind("shared-services", ObjectKind::Subnet).is_none());
     }
 }

@@ -152,15 +152,17 @@ fn group_by_environment_counts_pairs() {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn reference_flows_have_the_documented_outcomes() {
     let m = matrix_json(&["matrix", &reference(), "--both-ways"]);
     let c = cell(&m, "builder-runner-a", "prod-app-a");
     assert_eq!(c["verdict"], "accepted");
-    assert!(c["inspected_by"][0]
-        .as_str()
-        .unwrap()
-        .starts_with("inspection-fw-endpoint-"));
+    // inspection-fw-endpoint-a/b/c (trace reports endpoint ids).
+    let inspection = [
+        "vpce-d6f529ed42e325db8",
+        "vpce-869f25177d6828034",
+        "vpce-8da4455cd226d4ce5",
+    ];
+    assert!(inspection.contains(&c["inspected_by"][0].as_str().unwrap()));
     assert_eq!(c["return"]["verdict"], "accepted");
     assert_eq!(cell(&m, "test-app-a", "prod-app-a")["verdict"], "denied");
     assert_eq!(cell(&m, "dev-app-a", "prod-app-a")["verdict"], "denied");
@@ -171,7 +173,10 @@ fn reference_flows_have_the_documented_outcomes() {
     assert_eq!(c["verdict"], "accepted");
     let c = cell(&m, "internet", "ingress-proxy-a");
     assert_eq!(c["verdict"], "accepted");
-    assert_eq!(c["inspected_by"][0], "ingress-fw-endpoint-a");
+    assert_eq!(
+        c["inspected_by"][0], "vpce-1223f6c30a2fbf8f0",
+        "ingress-fw-endpoint-a"
+    );
     assert_ne!(cell(&m, "internet", "prod-app-a")["verdict"], "accepted");
     let c = cell(&m, "ingress-proxy-a", "prod-app-a");
     assert_eq!(c["verdict"], "accepted");

@@ -298,6 +298,7 @@ impl Gen {
             .push(rt(format!("{name}-main-rt"), id, name, true, Vec::new()));
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn attachment(
         &mut self,
         name: String,

@@ -254,3 +254,25 @@ impl Index {
         self.by_kind.get(&(kind, name_or_id.to_string())).copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_and_vpcs_may_share_a_name() {
+        let m: Model =
+            serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
+        let ix = m.index();
+        // `shared-services` is both an account and a VPC in the reference.
+        let v = ix
+            .get_kind("shared-services", ObjectKind::Vpc)
+            .expect("vpc");
+        assert_eq!(m.vpcs[v].name, "shared-services");
+        let a = ix
+            .get_kind("shared-services", ObjectKind::Account)
+            .expect("account");
+        assert_eq!(m.accounts[a].name, "shared-services");
+        assert!(ix.get_kind("shared-services", ObjectKind::Subnet).is_none());
+    }
+}

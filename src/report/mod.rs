@@ -4,5 +4,6 @@
 
 pub mod diff;
 pub mod failures;
+pub mod inventory;
 pub mod matrix;
 pub mod trace;

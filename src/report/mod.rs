@@ -5,4 +5,5 @@
 pub mod diff;
 pub mod failures;
 pub mod inventory;
+pub mod matrix;
 pub mod trace;

@@ -4,6 +4,8 @@
 
 pub mod diff;
 pub mod failures;
+pub mod html;
 pub mod inventory;
 pub mod matrix;
+pub mod plots;
 pub mod trace;

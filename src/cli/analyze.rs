@@ -32,8 +32,7 @@ pub fn with_progress<T>(what: &str, len: u64, f: impl FnOnce(Progress<'_>) -> T)
     } else {
         ProgressBar::hidden()
     };
-    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}") {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(what.to_string());
@@ -44,8 +43,11 @@ pub fn with_progress<T>(what: &str, len: u64, f: impl FnOnce(Progress<'_>) -> T)
 
 /// The services `analyze` evaluates: HTTPS, SSH (deploys) and DNS, the ports the
 /// reference landing zone's firewall rules are written for.
-pub const SERVICES: [(Protocol, u16); 3] =
-    [(Protocol::Tcp, 443), (Protocol::Tcp, 22), (Protocol::Udp, 53)];
+pub const SERVICES: [(Protocol, u16); 3] = [
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 22),
+    (Protocol::Udp, 53),
+];
 
 /// A directory name for a scenario name (which is user input): letters, digits, `.`,
 /// `-`, `_`; anything else becomes `_`; never empty, `.` or `..`.
@@ -134,7 +136,10 @@ pub fn run(a: Args) -> CliResult {
     let cov = report::plots::CoverageChart::from_matrix(main);
     let plots = vec![
         (heat.title.clone(), heat.svg().map_err(CliError::Io)?),
-        (heat_env.title.clone(), heat_env.svg().map_err(CliError::Io)?),
+        (
+            heat_env.title.clone(),
+            heat_env.svg().map_err(CliError::Io)?,
+        ),
         (cov.title.clone(), cov.svg().map_err(CliError::Io)?),
     ];
 
@@ -195,7 +200,9 @@ pub fn run(a: Args) -> CliResult {
         let worst = f
             .top
             .first()
-            .map(|(n, lost, li, _)| format!("; worst: {n} ({lost} flows lost, {li} lose inspection)"))
+            .map(|(n, lost, li, _)| {
+                format!("; worst: {n} ({lost} flows lost, {li} lose inspection)")
+            })
             .unwrap_or_default();
         println!(
             "  failure sweep: {} scenarios, {} lose flows, {} lose inspection{worst}",

@@ -202,7 +202,17 @@ impl HtmlReport<'_> {
         table_head(
             out,
             "sortable",
-            &["service", "replies", "endpoints", "flows", "reachable", "inspected", "coverage", "denied", "no route / unreachable"],
+            &[
+                "service",
+                "replies",
+                "endpoints",
+                "flows",
+                "reachable",
+                "inspected",
+                "coverage",
+                "denied",
+                "no route / unreachable",
+            ],
         );
         for m in &self.matrices {
             let (total, reachable, inspected) = m.totals();
@@ -295,7 +305,18 @@ impl HtmlReport<'_> {
         table_head(
             out,
             "sortable",
-            &["from", "from group", "to", "to address", "to group", "verdict", "inspected by", "reason", "hops", "reply"],
+            &[
+                "from",
+                "from group",
+                "to",
+                "to address",
+                "to group",
+                "verdict",
+                "inspected by",
+                "reason",
+                "hops",
+                "reply",
+            ],
         );
         for c in m.cells.iter().take(self.max_cells) {
             let (Some(s), Some(d)) = (
@@ -368,7 +389,13 @@ impl HtmlReport<'_> {
         table_head(
             out,
             "sortable",
-            &["rank", "failed", "flows lost", "inspection lost", "policies broken"],
+            &[
+                "rank",
+                "failed",
+                "flows lost",
+                "inspection lost",
+                "policies broken",
+            ],
         );
         for (i, (failed, lost, lost_insp, broken)) in f.top.iter().enumerate() {
             let _ = writeln!(
@@ -399,7 +426,11 @@ impl HtmlReport<'_> {
         }
         out.push_str("<nav><a href=\"#environment\">Environment</a><a href=\"#services\">Services</a><a href=\"#matrix\">Matrix</a><a href=\"#coverage\">Inspection coverage</a><a href=\"#policy\">Policies</a><a href=\"#failures\">Failure sweep</a></nav>\n");
         if !self.warnings.is_empty() {
-            let _ = writeln!(out, "<details><summary>{} load warning(s)</summary><ul>", self.warnings.len());
+            let _ = writeln!(
+                out,
+                "<details><summary>{} load warning(s)</summary><ul>",
+                self.warnings.len()
+            );
             for w in &self.warnings {
                 let _ = writeln!(out, "<li>{}</li>", esc(w));
             }
@@ -409,7 +440,11 @@ impl HtmlReport<'_> {
         self.services(&mut out);
         out.push_str("<h2 id=\"matrix\">Reachability matrix</h2>\n<div class=plots>\n");
         for (caption, svg) in self.plots.iter().filter(|p| !p.0.starts_with("Inspection")) {
-            let _ = writeln!(out, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(caption));
+            let _ = writeln!(
+                out,
+                "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                esc(caption)
+            );
         }
         out.push_str("</div>\n");
         if let Some(m) = self.matrices.first() {
@@ -419,14 +454,24 @@ impl HtmlReport<'_> {
         }
         out.push_str("<h2 id=\"coverage\">Inspection coverage</h2>\n<div class=plots>\n");
         for (caption, svg) in self.plots.iter().filter(|p| p.0.starts_with("Inspection")) {
-            let _ = writeln!(out, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(caption));
+            let _ = writeln!(
+                out,
+                "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                esc(caption)
+            );
         }
         out.push_str("</div>\n");
         if let Some(m) = self.matrices.first() {
             table_head(
                 &mut out,
                 "sortable",
-                &["source environment", "flows", "reachable", "inspected", "coverage"],
+                &[
+                    "source environment",
+                    "flows",
+                    "reachable",
+                    "inspected",
+                    "coverage",
+                ],
             );
             for r in crate::report::plots::coverage(m) {
                 let _ = writeln!(
@@ -475,7 +520,13 @@ mod tests {
                 v.name = format!("test\"><img src=x onerror=alert(1)>{evil}");
             }
         }
-        let test_vpc = m.vpcs.iter().find(|v| v.name.starts_with("test\"")).unwrap().name.clone();
+        let test_vpc = m
+            .vpcs
+            .iter()
+            .find(|v| v.name.starts_with("test\""))
+            .unwrap()
+            .name
+            .clone();
         for s in &mut m.subnets {
             if s.vpc == "workloads-test" {
                 s.vpc = test_vpc.clone();
@@ -512,7 +563,12 @@ mod tests {
         };
         let html = r.render();
         // Exactly one script element: the report's own sorter.
-        assert_eq!(html.matches("<script").count(), 1, "{}", &html[..2000.min(html.len())]);
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "{}",
+            &html[..2000.min(html.len())]
+        );
         assert!(!html.contains("<img"));
         assert!(!html.contains("<b>x</b>"));
         assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
@@ -539,7 +595,14 @@ mod tests {
             max_cells: 10,
         };
         let html = r.render();
-        for id in ["environment", "services", "matrix", "coverage", "policy", "failures"] {
+        for id in [
+            "environment",
+            "services",
+            "matrix",
+            "coverage",
+            "policy",
+            "failures",
+        ] {
             assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
         }
         assert!(html.contains("The first 10 of 306 pairs"));

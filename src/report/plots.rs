@@ -147,7 +147,8 @@ impl Heatmap {
             root.draw(&Text::new(
                 short(name),
                 (x0 + i * cs + cs / 2, y0 - 6),
-                TextStyle::from(font.clone().transform(FontTransform::Rotate270)).pos(Pos::new(HPos::Left, VPos::Center)),
+                TextStyle::from(font.clone().transform(FontTransform::Rotate270))
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(|x| e(&x))?;
         }
@@ -303,9 +304,19 @@ impl CoverageChart {
         let e = |x: &dyn std::fmt::Display| x.to_string();
         root.fill(&WHITE).map_err(|x| e(&x))?;
         let font = (FAMILY, 13).into_font();
-        root.draw(&Text::new(self.title.clone(), (12, 14), (FAMILY, 16).into_font()))
-            .map_err(|x| e(&x))?;
-        let max = self.rows.iter().map(|r| r.reachable).max().unwrap_or(0).max(1);
+        root.draw(&Text::new(
+            self.title.clone(),
+            (12, 14),
+            (FAMILY, 16).into_font(),
+        ))
+        .map_err(|x| e(&x))?;
+        let max = self
+            .rows
+            .iter()
+            .map(|r| r.reachable)
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let (x0, y0, width) = (190i32, 50i32, 560i32);
         for (i, r) in self.rows.iter().enumerate() {
             let y = y0 + i as i32 * 34;
@@ -345,7 +356,10 @@ impl CoverageChart {
             .map_err(|x| e(&x))?;
         }
         let ly = y0 + self.rows.len().max(1) as i32 * 34 + 10;
-        for (k, c) in [CellClass::Inspected, CellClass::NotInspected].iter().enumerate() {
+        for (k, c) in [CellClass::Inspected, CellClass::NotInspected]
+            .iter()
+            .enumerate()
+        {
             let lx = x0 + k as i32 * 260;
             root.draw(&Rectangle::new(
                 [(lx, ly), (lx + 14, ly + 14)],

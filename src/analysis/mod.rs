@@ -5,3 +5,5 @@
 
 pub mod diff;
 pub mod failures;
+pub mod naa;
+pub mod verify;

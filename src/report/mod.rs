@@ -4,3 +4,6 @@
 
 pub mod diff;
 pub mod failures;
+pub mod junit;
+pub mod sarif;
+pub mod verify;

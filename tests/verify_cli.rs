@@ -46,7 +46,6 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn reference_environment_passes_every_intent_and_scope() {
     let o = lztwin(&[
         "verify",
@@ -81,7 +80,6 @@ fn variant(change: &str, policies: &[&str]) -> (Output, serde_json::Value) {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn onprem_bypass_breaks_inspection_and_names_the_flow() {
     let (o, v) = variant(
         "scenarios/what-if/onprem-bypass.json",
@@ -123,7 +121,6 @@ fn onprem_bypass_breaks_inspection_and_names_the_flow() {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn appliance_mode_off_breaks_symmetry() {
     let (o, v) = variant(
         "scenarios/what-if/disable-appliance-mode.json",
@@ -146,7 +143,6 @@ fn appliance_mode_off_breaks_symmetry() {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn igw_edge_association_removed_breaks_ingress_inspection() {
     let (o, v) = variant(
         "scenarios/what-if/remove-igw-edge-association.json",
@@ -341,7 +337,6 @@ fn diff_and_failures_take_a_policy() {
 }
 
 #[test]
-#[ignore = "needs trace"]
 fn diff_policy_reports_the_intents_a_change_breaks() {
     let o = lztwin(&[
         "diff",

@@ -5,5 +5,6 @@
 
 pub mod diff;
 pub mod failures;
+pub mod matrix;
 pub mod naa;
 pub mod verify;

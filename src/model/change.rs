@@ -389,7 +389,8 @@ fn find(
         .map(|k| k.label())
         .collect::<Vec<_>>()
         .join(" or ");
-    match ix.get(name_or_id) {
+    let of_kind = kinds.iter().find_map(|k| ix.get_ref_kind(name_or_id, *k));
+    match of_kind.or_else(|| ix.get(name_or_id)) {
         Some(r) if kinds.contains(&r.kind) => {
             let name = object_name(m, r).unwrap_or(name_or_id).to_string();
             Ok((r, name))

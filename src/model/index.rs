@@ -135,6 +135,8 @@ pub struct ObjectRef {
 pub struct Index {
     by_name: HashMap<String, ObjectRef>,
     by_id: HashMap<String, ObjectRef>,
+    /// Names are unique per kind; an account and its VPC often share one.
+    by_kind: HashMap<(ObjectKind, String), ObjectRef>,
 }
 
 impl Index {
@@ -222,8 +224,10 @@ impl Index {
 
     fn insert(&mut self, name: &str, id: Option<&str>, r: ObjectRef) {
         self.by_name.entry(name.to_string()).or_insert(r);
+        self.by_kind.entry((r.kind, name.to_string())).or_insert(r);
         if let Some(id) = id {
             self.by_id.entry(id.to_string()).or_insert(r);
+            self.by_kind.entry((r.kind, id.to_string())).or_insert(r);
         }
     }
 
@@ -242,8 +246,33 @@ impl Index {
 
     /// Look up a name and require a kind.
     pub fn get_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<usize> {
-        self.get(name_or_id)
-            .filter(|r| r.kind == kind)
-            .map(|r| r.index)
+        self.get_ref_kind(name_or_id, kind).map(|r| r.index)
+    }
+
+    /// Look up a name (or id) of a given kind, with the nested position.
+    pub fn get_ref_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<ObjectRef> {
+        self.by_kind.get(&(kind, name_or_id.to_string())).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_and_vpcs_may_share_a_name() {
+        let m: Model =
+            serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
+        let ix = m.index();
+        // `shared-services` is both an account and a VPC in the reference.
+        let v = ix
+            .get_kind("shared-services", ObjectKind::Vpc)
+            .expect("vpc");
+        assert_eq!(m.vpcs[v].name, "shared-services");
+        let a = ix
+            .get_kind("shared-services", ObjectKind::Account)
+            .expect("account");
+        assert_eq!(m.accounts[a].name, "shared-services");
+        assert!(ix.get_kind("shared-services", ObjectKind::Subnet).is_none());
     }
 }

@@ -1,7 +1,22 @@
 //! Semantic validation of a model: every problem at once, each with its JSON path.
+//!
+//! Errors are configurations AWS itself rejects (a route to a gateway of another VPC,
+//! a subnet outside its VPC's CIDRs, two subnets of one VPC that overlap, a TGW
+//! attachment with two subnets in one AZ, …) or references to nothing. Warnings are
+//! configurations AWS accepts that usually are mistakes (a subnet in an AZ where its
+//! VPC's TGW attachment has no subnet: its traffic cannot reach the TGW).
+//!
+//! References are by name. Names are unique across all network objects; accounts have
+//! a namespace of their own (a VPC may share its account's name).
 
-use super::Model;
+use super::index::ObjectKind;
+use super::{
+    AttachmentType, Model, NatConnectivity, RouteTarget, RuleGroupType, RuleOrder, VpcEndpointType,
+};
 use crate::diag::{Diagnostic, Severity};
+use ipnet::{IpNet, Ipv4Net};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
 
 /// One problem found in a model, located by JSON path (`/vpcs/3/cidrs/0`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +43,1943 @@ impl Problem {
 
 /// Check a model: dangling references, subnets outside their VPC, overlaps, duplicate
 /// names, routes to targets in another VPC, attachments used from AZs without a subnet, …
-pub fn validate(_m: &Model) -> Vec<Problem> {
-    Vec::new()
+///
+/// Problems come in model order (deterministic); errors and warnings are mixed.
+pub fn validate(m: &Model) -> Vec<Problem> {
+    let mut c = Checker::new(m);
+    c.names();
+    c.regions();
+    c.vpcs();
+    c.subnets();
+    c.route_tables();
+    c.gateways();
+    c.vpc_endpoints();
+    c.transit_gateways();
+    c.attachments();
+    c.onprem_sites();
+    c.firewalls();
+    c.firewall_policies();
+    c.rule_groups();
+    c.gateway_load_balancers();
+    c.security_groups();
+    c.network_acls();
+    c.network_interfaces();
+    c.out
+}
+
+/// Per-kind name look-ups (first occurrence wins; duplicates are reported).
+struct Checker<'a> {
+    m: &'a Model,
+    names: HashMap<(ObjectKind, &'a str), usize>,
+    /// AWS id → (kind, name), to explain a reference written as an id.
+    ids: HashMap<&'a str, (ObjectKind, &'a str)>,
+    /// Every AZ name → region name.
+    azs: HashMap<&'a str, &'a str>,
+    out: Vec<Problem>,
+}
+
+/// Where a firewall endpoint lives: (firewall index, endpoint index).
+type EndpointRef = (usize, usize);
+
+impl<'a> Checker<'a> {
+    fn new(m: &'a Model) -> Self {
+        let mut c = Checker {
+            m,
+            names: HashMap::new(),
+            ids: HashMap::new(),
+            azs: HashMap::new(),
+            out: Vec::new(),
+        };
+        for (_, kind, i, name, id) in c.all_objects() {
+            c.names.entry((kind, name)).or_insert(i);
+            if let Some(id) = id {
+                c.ids.entry(id).or_insert((kind, name));
+            }
+        }
+        for r in &m.regions {
+            for az in &r.availability_zones {
+                c.azs.entry(az.as_str()).or_insert(r.name.as_str());
+            }
+        }
+        c
+    }
+
+    fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.out.push(Problem {
+            severity: Severity::Error,
+            path: path.into(),
+            message: msg.into(),
+        });
+    }
+
+    fn warn(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.out.push(Problem {
+            severity: Severity::Warning,
+            path: path.into(),
+            message: msg.into(),
+        });
+    }
+
+    /// Every named object: (JSON path, kind, index, name, id). Firewall endpoints and
+    /// VGW connections carry their own path; their index is the parent's.
+    fn all_objects(&self) -> Vec<(String, ObjectKind, usize, &'a str, Option<&'a str>)> {
+        let m = self.m;
+        let mut v = Vec::new();
+        macro_rules! add {
+            ($coll:ident, $kind:expr) => {
+                for (i, o) in m.$coll.iter().enumerate() {
+                    v.push((
+                        format!("/{}/{i}", stringify!($coll)),
+                        $kind,
+                        i,
+                        o.name.as_str(),
+                        o.id.as_deref(),
+                    ));
+                }
+            };
+        }
+        add!(accounts, ObjectKind::Account);
+        add!(vpcs, ObjectKind::Vpc);
+        add!(subnets, ObjectKind::Subnet);
+        add!(route_tables, ObjectKind::RouteTable);
+        add!(internet_gateways, ObjectKind::InternetGateway);
+        add!(
+            egress_only_internet_gateways,
+            ObjectKind::EgressOnlyInternetGateway
+        );
+        add!(nat_gateways, ObjectKind::NatGateway);
+        add!(vpn_gateways, ObjectKind::VpnGateway);
+        add!(vpc_peering_connections, ObjectKind::VpcPeeringConnection);
+        add!(prefix_lists, ObjectKind::PrefixList);
+        add!(vpc_endpoints, ObjectKind::VpcEndpoint);
+        add!(transit_gateways, ObjectKind::TransitGateway);
+        add!(
+            transit_gateway_route_tables,
+            ObjectKind::TransitGatewayRouteTable
+        );
+        add!(
+            transit_gateway_attachments,
+            ObjectKind::TransitGatewayAttachment
+        );
+        add!(firewalls, ObjectKind::Firewall);
+        add!(firewall_policies, ObjectKind::FirewallPolicy);
+        add!(rule_groups, ObjectKind::RuleGroup);
+        add!(gateway_load_balancers, ObjectKind::GatewayLoadBalancer);
+        add!(security_groups, ObjectKind::SecurityGroup);
+        add!(network_acls, ObjectKind::NetworkAcl);
+        add!(network_interfaces, ObjectKind::NetworkInterface);
+        for (i, s) in m.onprem_sites.iter().enumerate() {
+            v.push((
+                format!("/onprem_sites/{i}"),
+                ObjectKind::OnPremSite,
+                i,
+                s.name.as_str(),
+                None,
+            ));
+        }
+        for (i, g) in m.vpn_gateways.iter().enumerate() {
+            for (j, c) in g.connections.iter().enumerate() {
+                v.push((
+                    format!("/vpn_gateways/{i}/connections/{j}"),
+                    ObjectKind::VgwConnection,
+                    i,
+                    c.name.as_str(),
+                    c.id.as_deref(),
+                ));
+            }
+        }
+        for (i, f) in m.firewalls.iter().enumerate() {
+            for (j, e) in f.endpoints.iter().enumerate() {
+                v.push((
+                    format!("/firewalls/{i}/endpoints/{j}"),
+                    ObjectKind::FirewallEndpoint,
+                    i,
+                    e.name.as_str(),
+                    e.id.as_deref(),
+                ));
+            }
+        }
+        v
+    }
+
+    /// Resolve a reference to an object of `kind`; report it at `path` when dangling.
+    fn resolve(&mut self, path: &str, name: &str, kind: ObjectKind) -> Option<usize> {
+        if let Some(&i) = self.names.get(&(kind, name)) {
+            return Some(i);
+        }
+        let msg = match self.ids.get(name) {
+            Some(&(k, n)) if k == kind => format!(
+                "`{name}` is the id of {} `{n}`: references use names",
+                kind.label()
+            ),
+            _ => match self.other_kind(name) {
+                Some(k) => format!("`{name}` is a {}, not a {}", k.label(), kind.label()),
+                None => format!("dangling reference: no {} named `{name}`", kind.label()),
+            },
+        };
+        self.err(path, msg);
+        None
+    }
+
+    fn other_kind(&self, name: &str) -> Option<ObjectKind> {
+        let mut kinds: Vec<ObjectKind> = self
+            .names
+            .keys()
+            .filter(|(_, n)| *n == name)
+            .map(|(k, _)| *k)
+            .collect();
+        kinds.sort();
+        kinds.first().copied()
+    }
+
+    fn resolve_endpoint(&self, name: &str) -> Option<EndpointRef> {
+        let &fi = self.names.get(&(ObjectKind::FirewallEndpoint, name))?;
+        let j = self.m.firewalls[fi]
+            .endpoints
+            .iter()
+            .position(|e| e.name == name)?;
+        Some((fi, j))
+    }
+
+    fn vpc_of_subnet(&self, subnet: usize) -> &'a str {
+        self.m.subnets[subnet].vpc.as_str()
+    }
+
+    // ----------------------------------------------------------------- names
+
+    fn names(&mut self) {
+        let mut seen: HashMap<(bool, &str), String> = HashMap::new();
+        let mut seen_ids: HashMap<&str, String> = HashMap::new();
+        for (path, kind, _, name, id) in self.all_objects() {
+            if name.trim().is_empty() {
+                self.err(format!("{path}/name"), "empty name");
+            }
+            let ns = kind == ObjectKind::Account;
+            match seen.get(&(ns, name)) {
+                Some(first) => {
+                    let first = first.clone();
+                    self.err(
+                        format!("{path}/name"),
+                        format!("duplicate name `{name}` (first used at {first})"),
+                    );
+                }
+                None => {
+                    seen.insert((ns, name), path.clone());
+                }
+            }
+            // The two sides of a TGW peering attachment share its AWS id.
+            if let Some(id) = id.filter(|_| !self.is_peering(kind, path.as_str())) {
+                match seen_ids.get(id) {
+                    Some(first) => {
+                        let first = first.clone();
+                        self.err(
+                            format!("{path}/id"),
+                            format!("duplicate id `{id}` (first used at {first})"),
+                        );
+                    }
+                    None => {
+                        seen_ids.insert(id, path.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_peering(&self, kind: ObjectKind, path: &str) -> bool {
+        kind == ObjectKind::TransitGatewayAttachment
+            && path
+                .rsplit('/')
+                .next()
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| self.m.transit_gateway_attachments.get(i))
+                .is_some_and(|a| a.attachment_type == AttachmentType::Peering)
+    }
+
+    fn regions(&mut self) {
+        let m = self.m;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut az_seen: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in m.regions.iter().enumerate() {
+            if let Some(f) = seen.insert(r.name.as_str(), i) {
+                self.err(
+                    format!("/regions/{i}/name"),
+                    format!("duplicate region `{}` (first at /regions/{f})", r.name),
+                );
+            }
+            for (j, az) in r.availability_zones.iter().enumerate() {
+                if let Some(f) = az_seen.insert(az.as_str(), i) {
+                    self.err(
+                        format!("/regions/{i}/availability_zones/{j}"),
+                        format!("availability zone `{az}` listed twice (also in /regions/{f})"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn region(&mut self, path: &str, region: &str) {
+        if !self.m.regions.iter().any(|r| r.name == region) {
+            self.err(path, format!("unknown region `{region}` (not in /regions)"));
+        }
+    }
+
+    // ----------------------------------------------------------------- VPCs
+
+    fn vpcs(&mut self) {
+        let m = self.m;
+        for (i, v) in m.vpcs.iter().enumerate() {
+            let p = format!("/vpcs/{i}");
+            self.resolve(&format!("{p}/account"), &v.account, ObjectKind::Account);
+            self.region(&format!("{p}/region"), &v.region);
+            if !v.cidrs.iter().any(|c| matches!(c, IpNet::V4(_))) {
+                self.err(
+                    format!("{p}/cidrs"),
+                    "a VPC needs an IPv4 CIDR block (its primary CIDR)",
+                );
+            }
+            for (j, c) in v.cidrs.iter().enumerate() {
+                // "VPC CIDR blocks": IPv4 blocks are /16 to /28.
+                // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+                if let IpNet::V4(n) = c {
+                    if !(16..=28).contains(&n.prefix_len()) {
+                        self.warn(
+                            format!("{p}/cidrs/{j}"),
+                            format!("VPC CIDR {c} is not between /16 and /28 as AWS requires"),
+                        );
+                    }
+                }
+                if c.network() != c.addr() {
+                    self.warn(
+                        format!("{p}/cidrs/{j}"),
+                        format!("CIDR {c} has host bits set (network is {})", c.trunc()),
+                    );
+                }
+                for (k, d) in v.cidrs.iter().enumerate().take(j) {
+                    if overlaps(c, d) {
+                        self.err(
+                            format!("{p}/cidrs/{j}"),
+                            format!("CIDR {c} overlaps the VPC's CIDR {d} (/cidrs/{k})"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn subnets(&mut self) {
+        let m = self.m;
+        // Per VPC: (cidr, subnet index) for the overlap check.
+        let mut per_vpc: BTreeMap<&str, Vec<(Ipv4Net, usize)>> = BTreeMap::new();
+        for (i, s) in m.subnets.iter().enumerate() {
+            let p = format!("/subnets/{i}");
+            if s.cidr.network() != s.cidr.addr() {
+                self.warn(
+                    format!("{p}/cidr"),
+                    format!(
+                        "CIDR {} has host bits set (network is {})",
+                        s.cidr,
+                        s.cidr.trunc()
+                    ),
+                );
+            }
+            if !(16..=28).contains(&s.cidr.prefix_len()) {
+                self.warn(
+                    format!("{p}/cidr"),
+                    format!("subnet CIDR {} is not between /16 and /28", s.cidr),
+                );
+            }
+            let Some(vi) = self.resolve(&format!("{p}/vpc"), &s.vpc, ObjectKind::Vpc) else {
+                continue;
+            };
+            let vpc = &m.vpcs[vi];
+            match self.azs.get(s.az.as_str()) {
+                None => self.err(
+                    format!("{p}/az"),
+                    format!("unknown availability zone `{}` (not in /regions)", s.az),
+                ),
+                Some(r) if *r != vpc.region => {
+                    let r = r.to_string();
+                    self.err(
+                        format!("{p}/az"),
+                        format!(
+                            "availability zone `{}` is in region {r}, but VPC `{}` is in {}",
+                            s.az, vpc.name, vpc.region
+                        ),
+                    )
+                }
+                Some(_) => {}
+            }
+            let inside = vpc.cidrs.iter().any(|c| match c {
+                IpNet::V4(c) => c.contains(&s.cidr),
+                IpNet::V6(_) => false,
+            });
+            if !inside {
+                self.err(
+                    format!("{p}/cidr"),
+                    format!(
+                        "subnet CIDR {} is outside the CIDRs of VPC `{}` ({})",
+                        s.cidr,
+                        vpc.name,
+                        list(&vpc.cidrs)
+                    ),
+                );
+            }
+            if let Some(v6) = &s.ipv6_cidr {
+                let inside = vpc.cidrs.iter().any(|c| match c {
+                    IpNet::V6(c) => c.contains(v6),
+                    IpNet::V4(_) => false,
+                });
+                if !inside {
+                    self.err(
+                        format!("{p}/ipv6_cidr"),
+                        format!(
+                            "subnet IPv6 CIDR {v6} is outside the IPv6 CIDRs of VPC `{}`",
+                            vpc.name
+                        ),
+                    );
+                }
+            }
+            per_vpc
+                .entry(vpc.name.as_str())
+                .or_default()
+                .push((s.cidr, i));
+        }
+        for (_, mut v) in per_vpc {
+            v.sort_by_key(|(c, i)| (c.network(), c.prefix_len(), *i));
+            // Sorted by start address: a subnet overlaps an earlier one iff it starts at
+            // or before the furthest end seen so far.
+            let mut widest: Option<(Ipv4Net, usize)> = None;
+            for (c, i) in v {
+                if let Some((w, wi)) = widest {
+                    if c.network() <= w.broadcast() {
+                        self.err(
+                            format!("/subnets/{i}/cidr"),
+                            format!(
+                                "subnet `{}` ({c}) overlaps subnet `{}` ({w}) of the same VPC",
+                                m.subnets[i].name, m.subnets[wi].name
+                            ),
+                        );
+                        if c.broadcast() <= w.broadcast() {
+                            continue;
+                        }
+                    }
+                }
+                widest = Some((c, i));
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- route tables
+
+    fn route_tables(&mut self) {
+        let m = self.m;
+        let mut main_of: HashMap<&str, usize> = HashMap::new();
+        let mut assoc_of: HashMap<&str, usize> = HashMap::new();
+        let mut edge_of: HashMap<&str, usize> = HashMap::new();
+        for (i, rt) in m.route_tables.iter().enumerate() {
+            let p = format!("/route_tables/{i}");
+            let Some(_) = self.resolve(&format!("{p}/vpc"), &rt.vpc, ObjectKind::Vpc) else {
+                continue;
+            };
+            if rt.main {
+                if let Some(f) = main_of.insert(rt.vpc.as_str(), i) {
+                    self.err(
+                        format!("{p}/main"),
+                        format!(
+                            "VPC `{}` has two main route tables (also /route_tables/{f})",
+                            rt.vpc
+                        ),
+                    );
+                }
+            }
+            for (j, sn) in rt.subnets.iter().enumerate() {
+                let sp = format!("{p}/subnets/{j}");
+                let Some(si) = self.resolve(&sp, sn, ObjectKind::Subnet) else {
+                    continue;
+                };
+                if self.vpc_of_subnet(si) != rt.vpc {
+                    self.err(
+                        &sp,
+                        format!(
+                            "subnet `{sn}` is in VPC `{}`, not in the route table's VPC `{}`",
+                            self.vpc_of_subnet(si),
+                            rt.vpc
+                        ),
+                    );
+                }
+                if let Some(f) = assoc_of.insert(sn.as_str(), i) {
+                    self.err(
+                        &sp,
+                        format!(
+                            "subnet `{sn}` is associated with two route tables (also `{}`); a subnet has one",
+                            m.route_tables[f].name
+                        ),
+                    );
+                }
+            }
+            // Gateway route tables: edge association with an IGW or VGW of the same VPC.
+            // https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html
+            for (j, g) in rt.edge_associations.iter().enumerate() {
+                let gp = format!("{p}/edge_associations/{j}");
+                let gw_vpc = if let Some(&k) =
+                    self.names.get(&(ObjectKind::InternetGateway, g.as_str()))
+                {
+                    m.internet_gateways[k].vpc.as_deref()
+                } else if let Some(&k) = self.names.get(&(ObjectKind::VpnGateway, g.as_str())) {
+                    m.vpn_gateways[k].vpc.as_deref()
+                } else {
+                    self.err(
+                        &gp,
+                        format!(
+                            "dangling reference: no internet gateway or virtual private gateway named `{g}`"
+                        ),
+                    );
+                    continue;
+                };
+                if gw_vpc != Some(rt.vpc.as_str()) {
+                    self.err(
+                        &gp,
+                        format!(
+                            "gateway `{g}` is not attached to the route table's VPC `{}`",
+                            rt.vpc
+                        ),
+                    );
+                }
+                if let Some(f) = edge_of.insert(g.as_str(), i) {
+                    self.err(
+                        &gp,
+                        format!(
+                            "gateway `{g}` has two edge associations (also `{}`)",
+                            m.route_tables[f].name
+                        ),
+                    );
+                }
+            }
+            for (j, g) in rt.propagating_vgws.iter().enumerate() {
+                let gp = format!("{p}/propagating_vgws/{j}");
+                if let Some(k) = self.resolve(&gp, g, ObjectKind::VpnGateway) {
+                    if m.vpn_gateways[k].vpc.as_deref() != Some(rt.vpc.as_str()) {
+                        self.err(
+                            &gp,
+                            format!(
+                                "virtual private gateway `{g}` is not attached to VPC `{}`",
+                                rt.vpc
+                            ),
+                        );
+                    }
+                }
+            }
+            let mut dests: HashMap<String, usize> = HashMap::new();
+            for (j, r) in rt.routes.iter().enumerate() {
+                let rp = format!("{p}/routes/{j}");
+                match (&r.destination, &r.destination_prefix_list) {
+                    (Some(_), Some(_)) | (None, None) => self.err(
+                        &rp,
+                        "a route needs exactly one of `destination` and `destination_prefix_list`",
+                    ),
+                    (None, Some(pl)) => {
+                        self.resolve(
+                            &format!("{rp}/destination_prefix_list"),
+                            pl,
+                            ObjectKind::PrefixList,
+                        );
+                    }
+                    (Some(_), None) => {}
+                }
+                let key = r
+                    .destination
+                    .map(|d| d.to_string())
+                    .or_else(|| r.destination_prefix_list.clone())
+                    .unwrap_or_default();
+                if r.origin != super::RouteOrigin::Propagated {
+                    if let Some(f) = dests.insert(key.clone(), j) {
+                        self.err(
+                            &rp,
+                            format!("route table has two routes to {key} (also /routes/{f})"),
+                        );
+                    }
+                }
+                self.route_target(&format!("{rp}/target"), &r.target, &rt.vpc);
+            }
+        }
+        // Every subnet needs a route table: an explicit one, or its VPC's main table.
+        for (i, s) in m.subnets.iter().enumerate() {
+            if !assoc_of.contains_key(s.name.as_str())
+                && !main_of.contains_key(s.vpc.as_str())
+                && self.names.contains_key(&(ObjectKind::Vpc, s.vpc.as_str()))
+            {
+                self.warn(
+                    format!("/subnets/{i}"),
+                    format!(
+                        "subnet `{}` has no route table (no association and VPC `{}` has no main route table): only its local traffic is modelled",
+                        s.name, s.vpc
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A VPC route's target must exist and belong to the route table's VPC
+    /// (CreateRoute rejects gateways of other VPCs).
+    fn route_target(&mut self, p: &str, t: &RouteTarget, vpc: &str) {
+        let m = self.m;
+        match t {
+            RouteTarget::Local => {}
+            RouteTarget::InternetGateway(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::InternetGateway) {
+                    let gv = m.internet_gateways[k].vpc.as_deref();
+                    if gv != Some(vpc) {
+                        self.err(
+                            p,
+                            format!(
+                                "route to internet gateway `{n}`, which is {}",
+                                attached(gv, vpc)
+                            ),
+                        );
+                    }
+                }
+            }
+            RouteTarget::EgressOnlyInternetGateway(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::EgressOnlyInternetGateway) {
+                    let gv = m.egress_only_internet_gateways[k].vpc.as_str();
+                    if gv != vpc {
+                        self.err(
+                            p,
+                            format!(
+                                "route to egress-only internet gateway `{n}`, which is {}",
+                                attached(Some(gv), vpc)
+                            ),
+                        );
+                    }
+                }
+            }
+            RouteTarget::NatGateway(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::NatGateway) {
+                    let sn = m.nat_gateways[k].subnet.as_str();
+                    if let Some(&si) = self.names.get(&(ObjectKind::Subnet, sn)) {
+                        let nv = self.vpc_of_subnet(si);
+                        if nv != vpc {
+                            self.err(p, format!("route to NAT gateway `{n}` of VPC `{nv}`, not of this route table's VPC `{vpc}`"));
+                        }
+                    }
+                }
+            }
+            RouteTarget::VpnGateway(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::VpnGateway) {
+                    let gv = m.vpn_gateways[k].vpc.as_deref();
+                    if gv != Some(vpc) {
+                        self.err(
+                            p,
+                            format!(
+                                "route to virtual private gateway `{n}`, which is {}",
+                                attached(gv, vpc)
+                            ),
+                        );
+                    }
+                }
+            }
+            RouteTarget::TransitGateway(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::TransitGateway) {
+                    let tgw = m.transit_gateways[k].name.as_str();
+                    let attached = m.transit_gateway_attachments.iter().any(|a| {
+                        a.transit_gateway == tgw
+                            && a.attachment_type == AttachmentType::Vpc
+                            && a.vpc.as_deref() == Some(vpc)
+                    });
+                    if !attached {
+                        self.warn(p, format!("route to transit gateway `{n}`, but VPC `{vpc}` has no attachment to it: the traffic is dropped"));
+                    }
+                }
+            }
+            RouteTarget::VpcPeeringConnection(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::VpcPeeringConnection) {
+                    let pc = &m.vpc_peering_connections[k];
+                    if pc.requester_vpc != vpc && pc.accepter_vpc != vpc {
+                        self.err(p, format!("route to peering connection `{n}` between `{}` and `{}`, neither of which is this route table's VPC `{vpc}`", pc.requester_vpc, pc.accepter_vpc));
+                    }
+                }
+            }
+            RouteTarget::NetworkInterface(n) => {
+                if let Some(k) = self.resolve(p, n, ObjectKind::NetworkInterface) {
+                    let sn = m.network_interfaces[k].subnet.as_str();
+                    if let Some(&si) = self.names.get(&(ObjectKind::Subnet, sn)) {
+                        let ev = self.vpc_of_subnet(si);
+                        if ev != vpc {
+                            self.err(p, format!("route to network interface `{n}` in VPC `{ev}`, not in this route table's VPC `{vpc}`"));
+                        }
+                    }
+                }
+            }
+            RouteTarget::VpcEndpoint(n) => {
+                if let Some((fi, _)) = self.resolve_endpoint(n) {
+                    let fv = m.firewalls[fi].vpc.as_str();
+                    if fv != vpc {
+                        self.err(p, format!("route to firewall endpoint `{n}` of VPC `{fv}`, not of this route table's VPC `{vpc}`"));
+                    }
+                } else if let Some(&k) = self.names.get(&(ObjectKind::VpcEndpoint, n.as_str())) {
+                    let e = &m.vpc_endpoints[k];
+                    if e.vpc != vpc {
+                        self.err(p, format!("route to VPC endpoint `{n}` of VPC `{}`, not of this route table's VPC `{vpc}`", e.vpc));
+                    }
+                    if e.endpoint_type == VpcEndpointType::Interface {
+                        self.err(p, format!("route to interface endpoint `{n}`: only Gateway Load Balancer, Network Firewall and gateway endpoints are route targets"));
+                    }
+                } else {
+                    self.err(
+                        p,
+                        format!(
+                            "dangling reference: no VPC endpoint or firewall endpoint named `{n}`"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- gateways
+
+    fn gateways(&mut self) {
+        let m = self.m;
+        let mut igw_of: HashMap<&str, usize> = HashMap::new();
+        for (i, g) in m.internet_gateways.iter().enumerate() {
+            if let Some(v) = &g.vpc {
+                let p = format!("/internet_gateways/{i}/vpc");
+                if self.resolve(&p, v, ObjectKind::Vpc).is_some() {
+                    if let Some(f) = igw_of.insert(v.as_str(), i) {
+                        self.err(p, format!("VPC `{v}` has two internet gateways (also `{}`); a VPC has at most one", m.internet_gateways[f].name));
+                    }
+                }
+            }
+        }
+        for (i, g) in m.egress_only_internet_gateways.iter().enumerate() {
+            self.resolve(
+                &format!("/egress_only_internet_gateways/{i}/vpc"),
+                &g.vpc,
+                ObjectKind::Vpc,
+            );
+        }
+        for (i, n) in m.nat_gateways.iter().enumerate() {
+            let p = format!("/nat_gateways/{i}");
+            if let Some(si) = self.resolve(&format!("{p}/subnet"), &n.subnet, ObjectKind::Subnet) {
+                let s = &m.subnets[si];
+                if !s.cidr.contains(&n.private_ip) {
+                    self.err(
+                        format!("{p}/private_ip"),
+                        format!(
+                            "private IP {} is outside subnet `{}` ({})",
+                            n.private_ip, s.name, s.cidr
+                        ),
+                    );
+                }
+            }
+            match (n.connectivity, n.public_ip) {
+                (NatConnectivity::Public, None) => {
+                    self.warn(&p, "public NAT gateway without an Elastic IP (`public_ip`)")
+                }
+                (NatConnectivity::Private, Some(_)) => self.warn(
+                    format!("{p}/public_ip"),
+                    "a private NAT gateway has no Elastic IP",
+                ),
+                _ => {}
+            }
+        }
+        let mut vgw_of: HashMap<&str, usize> = HashMap::new();
+        for (i, g) in m.vpn_gateways.iter().enumerate() {
+            let p = format!("/vpn_gateways/{i}");
+            if let Some(v) = &g.vpc {
+                if self
+                    .resolve(&format!("{p}/vpc"), v, ObjectKind::Vpc)
+                    .is_some()
+                {
+                    if let Some(f) = vgw_of.insert(v.as_str(), i) {
+                        self.err(
+                            format!("{p}/vpc"),
+                            format!(
+                                "VPC `{v}` has two virtual private gateways (also `{}`)",
+                                m.vpn_gateways[f].name
+                            ),
+                        );
+                    }
+                }
+            }
+            for (j, c) in g.connections.iter().enumerate() {
+                self.resolve(
+                    &format!("{p}/connections/{j}/site"),
+                    &c.site,
+                    ObjectKind::OnPremSite,
+                );
+            }
+        }
+        for (i, pc) in m.vpc_peering_connections.iter().enumerate() {
+            let p = format!("/vpc_peering_connections/{i}");
+            let a = self.resolve(
+                &format!("{p}/requester_vpc"),
+                &pc.requester_vpc,
+                ObjectKind::Vpc,
+            );
+            let b = self.resolve(
+                &format!("{p}/accepter_vpc"),
+                &pc.accepter_vpc,
+                ObjectKind::Vpc,
+            );
+            if let (Some(a), Some(b)) = (a, b) {
+                if a == b {
+                    self.err(&p, "a VPC cannot peer with itself");
+                    continue;
+                }
+                // "You cannot create a VPC peering connection between VPCs that have
+                // matching or overlapping IPv4 CIDR blocks."
+                // https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html
+                let (va, vb) = (&m.vpcs[a], &m.vpcs[b]);
+                for c in &va.cidrs {
+                    for d in &vb.cidrs {
+                        if matches!(c, IpNet::V4(_)) && overlaps(c, d) {
+                            self.err(
+                                &p,
+                                format!(
+                                    "peered VPCs `{}` ({c}) and `{}` ({d}) overlap",
+                                    va.name, vb.name
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn vpc_endpoints(&mut self) {
+        let m = self.m;
+        for (i, e) in m.vpc_endpoints.iter().enumerate() {
+            let p = format!("/vpc_endpoints/{i}");
+            self.resolve(&format!("{p}/vpc"), &e.vpc, ObjectKind::Vpc);
+            let subnet = match &e.subnet {
+                Some(sn) => self.subnet_in_vpc(&format!("{p}/subnet"), sn, &e.vpc),
+                None => None,
+            };
+            match e.endpoint_type {
+                VpcEndpointType::GatewayLoadBalancer => {
+                    if e.subnet.is_none() {
+                        self.err(&p, "a Gateway Load Balancer endpoint needs a `subnet`");
+                    }
+                    match &e.gateway_load_balancer {
+                        Some(g) => {
+                            self.resolve(
+                                &format!("{p}/gateway_load_balancer"),
+                                g,
+                                ObjectKind::GatewayLoadBalancer,
+                            );
+                        }
+                        None => self.err(
+                            &p,
+                            "a Gateway Load Balancer endpoint needs a `gateway_load_balancer`",
+                        ),
+                    }
+                }
+                VpcEndpointType::Interface => {}
+                VpcEndpointType::Gateway => {
+                    if let Some(pl) = &e.prefix_list {
+                        self.resolve(&format!("{p}/prefix_list"), pl, ObjectKind::PrefixList);
+                    }
+                }
+            }
+            if let Some(si) = subnet {
+                let s = &m.subnets[si];
+                for (j, ip) in e.private_ips.iter().enumerate() {
+                    if let IpAddr::V4(a) = ip {
+                        if !s.cidr.contains(a) {
+                            self.err(
+                                format!("{p}/private_ips/{j}"),
+                                format!("address {ip} is outside subnet `{}` ({})", s.name, s.cidr),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolve a subnet and require it to be in `vpc`.
+    fn subnet_in_vpc(&mut self, p: &str, sn: &str, vpc: &str) -> Option<usize> {
+        let si = self.resolve(p, sn, ObjectKind::Subnet)?;
+        let sv = self.vpc_of_subnet(si);
+        if sv != vpc {
+            self.err(p, format!("subnet `{sn}` is in VPC `{sv}`, not in `{vpc}`"));
+        }
+        Some(si)
+    }
+
+    // ----------------------------------------------------------------- transit gateways
+
+    fn transit_gateways(&mut self) {
+        let m = self.m;
+        for (i, t) in m.transit_gateways.iter().enumerate() {
+            let p = format!("/transit_gateways/{i}");
+            self.resolve(&format!("{p}/account"), &t.account, ObjectKind::Account);
+            self.region(&format!("{p}/region"), &t.region);
+            if let Some(d) = &t.default_route_table {
+                let dp = format!("{p}/default_route_table");
+                if let Some(k) = self.resolve(&dp, d, ObjectKind::TransitGatewayRouteTable) {
+                    if m.transit_gateway_route_tables[k].transit_gateway != t.name {
+                        self.err(
+                            dp,
+                            format!("route table `{d}` belongs to another transit gateway"),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, rt) in m.transit_gateway_route_tables.iter().enumerate() {
+            let p = format!("/transit_gateway_route_tables/{i}");
+            self.resolve(
+                &format!("{p}/transit_gateway"),
+                &rt.transit_gateway,
+                ObjectKind::TransitGateway,
+            );
+            let mut dests: HashMap<IpNet, usize> = HashMap::new();
+            for (j, r) in rt.routes.iter().enumerate() {
+                let rp = format!("{p}/routes/{j}");
+                if let Some(f) = dests.insert(r.destination, j) {
+                    self.err(
+                        &rp,
+                        format!("two static routes to {} (also /routes/{f})", r.destination),
+                    );
+                }
+                self.tgw_route_target(
+                    &rp,
+                    r.attachment.as_deref(),
+                    r.blackhole,
+                    &rt.transit_gateway,
+                );
+            }
+            for (j, r) in rt.prefix_list_references.iter().enumerate() {
+                let rp = format!("{p}/prefix_list_references/{j}");
+                self.resolve(
+                    &format!("{rp}/prefix_list"),
+                    &r.prefix_list,
+                    ObjectKind::PrefixList,
+                );
+                self.tgw_route_target(
+                    &rp,
+                    r.attachment.as_deref(),
+                    r.blackhole,
+                    &rt.transit_gateway,
+                );
+            }
+        }
+    }
+
+    fn tgw_route_target(&mut self, rp: &str, att: Option<&str>, blackhole: bool, tgw: &str) {
+        match (att, blackhole) {
+            (Some(_), true) => self.err(rp, "a blackhole route has no `attachment`"),
+            (None, false) => self.err(rp, "a route needs an `attachment` or `blackhole: true`"),
+            (None, true) => {}
+            (Some(a), false) => {
+                let ap = format!("{rp}/attachment");
+                if let Some(k) = self.resolve(&ap, a, ObjectKind::TransitGatewayAttachment) {
+                    let at = &self.m.transit_gateway_attachments[k].transit_gateway;
+                    if at != tgw {
+                        self.err(
+                            ap,
+                            format!("attachment `{a}` is on transit gateway `{at}`, not `{tgw}`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn attachments(&mut self) {
+        let m = self.m;
+        for (i, a) in m.transit_gateway_attachments.iter().enumerate() {
+            let p = format!("/transit_gateway_attachments/{i}");
+            let tgw = self.resolve(
+                &format!("{p}/transit_gateway"),
+                &a.transit_gateway,
+                ObjectKind::TransitGateway,
+            );
+            if let Some(acc) = &a.account {
+                self.resolve(&format!("{p}/account"), acc, ObjectKind::Account);
+            }
+            let ty = a.attachment_type;
+            let want = |f: &str| -> bool {
+                match f {
+                    "vpc" | "subnets" | "appliance_mode" => ty == AttachmentType::Vpc,
+                    "site" | "advertised_prefixes" => matches!(
+                        ty,
+                        AttachmentType::Vpn
+                            | AttachmentType::DirectConnectGateway
+                            | AttachmentType::Connect
+                    ),
+                    "peer_transit_gateway" => ty == AttachmentType::Peering,
+                    "transport_attachment" => ty == AttachmentType::Connect,
+                    _ => true,
+                }
+            };
+            let present = [
+                ("vpc", a.vpc.is_some()),
+                ("subnets", !a.subnets.is_empty()),
+                ("appliance_mode", a.appliance_mode),
+                ("site", a.site.is_some()),
+                ("advertised_prefixes", !a.advertised_prefixes.is_empty()),
+                ("peer_transit_gateway", a.peer_transit_gateway.is_some()),
+                ("transport_attachment", a.transport_attachment.is_some()),
+            ];
+            for (f, set) in present {
+                if set && !want(f) {
+                    self.warn(
+                        format!("{p}/{f}"),
+                        format!(
+                            "`{f}` does not apply to a {} attachment and is ignored",
+                            type_label(ty)
+                        ),
+                    );
+                }
+            }
+            match ty {
+                AttachmentType::Vpc => self.vpc_attachment(&p, i, tgw),
+                AttachmentType::Vpn | AttachmentType::DirectConnectGateway => match &a.site {
+                    Some(s) => {
+                        self.resolve(&format!("{p}/site"), s, ObjectKind::OnPremSite);
+                    }
+                    None => self.warn(&p, format!("{} attachment without an on-premises `site`: nothing is reachable through it", type_label(ty))),
+                },
+                AttachmentType::Connect => {
+                    if let Some(s) = &a.site {
+                        self.resolve(&format!("{p}/site"), s, ObjectKind::OnPremSite);
+                    }
+                    match &a.transport_attachment {
+                        Some(t) => {
+                            let tp = format!("{p}/transport_attachment");
+                            if let Some(k) = self.resolve(&tp, t, ObjectKind::TransitGatewayAttachment) {
+                                let ta = &m.transit_gateway_attachments[k];
+                                if ta.transit_gateway != a.transit_gateway {
+                                    self.err(&tp, format!("transport attachment `{t}` is on another transit gateway"));
+                                }
+                                if !matches!(ta.attachment_type, AttachmentType::Vpc | AttachmentType::DirectConnectGateway) {
+                                    self.err(&tp, "a Connect attachment's transport is a VPC or Direct Connect gateway attachment");
+                                }
+                            }
+                        }
+                        None => self.err(&p, "a Connect attachment needs a `transport_attachment`"),
+                    }
+                }
+                AttachmentType::Peering => match &a.peer_transit_gateway {
+                    Some(t) => {
+                        let tp = format!("{p}/peer_transit_gateway");
+                        if self.resolve(&tp, t, ObjectKind::TransitGateway).is_some() && *t == a.transit_gateway {
+                            self.err(tp, "a transit gateway cannot peer with itself");
+                        }
+                    }
+                    None => self.warn(&p, "peering attachment without a `peer_transit_gateway`: nothing is reachable through it"),
+                },
+            }
+            // Association (at most one, by construction) and propagations: route
+            // tables of the attachment's own transit gateway.
+            if let Some(r) = &a.association {
+                self.own_tgw_table(
+                    &format!("{p}/association"),
+                    r,
+                    &a.transit_gateway,
+                    "associated with",
+                );
+            }
+            let mut seen = HashSet::new();
+            for (j, r) in a.propagations.iter().enumerate() {
+                let rp = format!("{p}/propagations/{j}");
+                if !seen.insert(r.as_str()) {
+                    self.warn(&rp, format!("propagation to `{r}` listed twice"));
+                }
+                self.own_tgw_table(&rp, r, &a.transit_gateway, "propagating to");
+                if ty == AttachmentType::Peering {
+                    self.warn(
+                        &rp,
+                        "peering attachments do not propagate routes (use static routes)",
+                    );
+                }
+            }
+        }
+    }
+
+    fn own_tgw_table(&mut self, p: &str, rt: &str, tgw: &str, what: &str) {
+        if let Some(k) = self.resolve(p, rt, ObjectKind::TransitGatewayRouteTable) {
+            let owner = &self.m.transit_gateway_route_tables[k].transit_gateway;
+            if owner != tgw {
+                self.err(p, format!("attachment on transit gateway `{tgw}` {what} route table `{rt}` of another transit gateway `{owner}`"));
+            }
+        }
+    }
+
+    fn vpc_attachment(&mut self, p: &str, i: usize, tgw: Option<usize>) {
+        let m = self.m;
+        let a = &m.transit_gateway_attachments[i];
+        let Some(vpc) = &a.vpc else {
+            self.err(p, "a VPC attachment needs a `vpc`");
+            return;
+        };
+        let Some(vi) = self.resolve(&format!("{p}/vpc"), vpc, ObjectKind::Vpc) else {
+            return;
+        };
+        if let Some(t) = tgw {
+            let (tr, vr) = (&m.transit_gateways[t].region, &m.vpcs[vi].region);
+            if tr != vr {
+                self.err(format!("{p}/vpc"), format!("VPC `{vpc}` is in {vr}, transit gateway `{}` in {tr}: attachments are regional", a.transit_gateway));
+            }
+        }
+        if a.subnets.is_empty() {
+            self.err(
+                format!("{p}/subnets"),
+                "a VPC attachment needs one subnet per Availability Zone it serves",
+            );
+        }
+        // "You can select one subnet per Availability Zone."
+        // https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
+        let mut az_of: HashMap<&str, &str> = HashMap::new();
+        for (j, sn) in a.subnets.iter().enumerate() {
+            let sp = format!("{p}/subnets/{j}");
+            if let Some(si) = self.subnet_in_vpc(&sp, sn, vpc) {
+                let az = m.subnets[si].az.as_str();
+                if let Some(other) = az_of.insert(az, sn.as_str()) {
+                    self.err(&sp, format!("two subnets in {az} (`{other}` and `{sn}`): a VPC attachment has one subnet per Availability Zone"));
+                }
+            }
+        }
+        if !a.available || az_of.is_empty() {
+            return;
+        }
+        // A subnet whose route table sends traffic to this TGW, in an AZ where the
+        // attachment has no subnet, cannot reach the TGW: "resources in Availability
+        // Zones where there is no transit gateway attachment cannot reach the transit
+        // gateway" (tgw-vpc-attachments.html).
+        for (si, s) in m.subnets.iter().enumerate() {
+            if s.vpc != *vpc || az_of.contains_key(s.az.as_str()) {
+                continue;
+            }
+            let Some(rt) = m.subnet_route_table(si) else {
+                continue;
+            };
+            let uses = m.route_tables[rt].routes.iter().any(
+                |r| matches!(&r.target, RouteTarget::TransitGateway(t) if *t == a.transit_gateway),
+            );
+            if uses {
+                self.warn(
+                    format!("/subnets/{si}"),
+                    format!("subnet `{}` routes to transit gateway `{}` from {}, where attachment `{}` has no subnet: that traffic is dropped", s.name, a.transit_gateway, s.az, a.name),
+                );
+            }
+        }
+    }
+
+    fn onprem_sites(&mut self) {
+        for (i, s) in self.m.onprem_sites.iter().enumerate() {
+            if s.prefixes.is_empty() {
+                self.warn(
+                    format!("/onprem_sites/{i}/prefixes"),
+                    format!("on-premises site `{}` advertises no prefixes", s.name),
+                );
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- inspection
+
+    fn firewalls(&mut self) {
+        let m = self.m;
+        for (i, f) in m.firewalls.iter().enumerate() {
+            let p = format!("/firewalls/{i}");
+            self.resolve(&format!("{p}/vpc"), &f.vpc, ObjectKind::Vpc);
+            self.resolve(
+                &format!("{p}/policy"),
+                &f.policy,
+                ObjectKind::FirewallPolicy,
+            );
+            if f.endpoints.is_empty() {
+                self.warn(
+                    format!("{p}/endpoints"),
+                    format!(
+                        "firewall `{}` has no endpoints: no traffic can reach it",
+                        f.name
+                    ),
+                );
+            }
+            // One endpoint per Availability Zone (one firewall subnet per AZ).
+            // https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-high-level-steps.html
+            let mut az_of: HashMap<&str, &str> = HashMap::new();
+            for (j, e) in f.endpoints.iter().enumerate() {
+                let sp = format!("{p}/endpoints/{j}/subnet");
+                if let Some(si) = self.subnet_in_vpc(&sp, &e.subnet, &f.vpc) {
+                    let az = m.subnets[si].az.as_str();
+                    if let Some(other) = az_of.insert(az, e.name.as_str()) {
+                        self.err(
+                            &sp,
+                            format!(
+                                "firewall `{}` has two endpoints in {az} (`{other}` and `{}`)",
+                                f.name, e.name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn firewall_policies(&mut self) {
+        let m = self.m;
+        for (i, fp) in m.firewall_policies.iter().enumerate() {
+            let p = format!("/firewall_policies/{i}");
+            let std = ["aws:pass", "aws:drop", "aws:forward_to_sfe"];
+            if fp.stateless_default_actions.is_empty() {
+                self.err(format!("{p}/stateless_default_actions"), "a policy needs stateless default actions (`aws:forward_to_sfe` to use the stateful rule groups)");
+            }
+            for (key, acts) in [
+                ("stateless_default_actions", &fp.stateless_default_actions),
+                (
+                    "stateless_fragment_default_actions",
+                    &fp.stateless_fragment_default_actions,
+                ),
+            ] {
+                let n = acts.iter().filter(|a| std.contains(&a.as_str())).count();
+                if !acts.is_empty() && n != 1 {
+                    self.err(format!("{p}/{key}"), format!("exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found {n})"));
+                }
+            }
+            let mut prios: HashMap<u32, usize> = HashMap::new();
+            for (j, r) in fp.stateless_rule_groups.iter().enumerate() {
+                let rp = format!("{p}/stateless_rule_groups/{j}");
+                self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateless);
+                match r.priority {
+                    None => self.err(&rp, "a stateless rule group reference needs a `priority`"),
+                    Some(pr) => {
+                        if let Some(f) = prios.insert(pr, j) {
+                            self.err(
+                                format!("{rp}/priority"),
+                                format!(
+                                    "priority {pr} used twice (also /stateless_rule_groups/{f})"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            let strict = fp.stateful_rule_order == RuleOrder::StrictOrder;
+            let mut prios: HashMap<u32, usize> = HashMap::new();
+            for (j, r) in fp.stateful_rule_groups.iter().enumerate() {
+                let rp = format!("{p}/stateful_rule_groups/{j}");
+                self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateful);
+                match (strict, r.priority) {
+                    (true, None) => self.err(
+                        &rp,
+                        "with STRICT_ORDER every stateful rule group reference needs a `priority`",
+                    ),
+                    (true, Some(pr)) => {
+                        if let Some(f) = prios.insert(pr, j) {
+                            self.err(
+                                format!("{rp}/priority"),
+                                format!(
+                                    "priority {pr} used twice (also /stateful_rule_groups/{f})"
+                                ),
+                            );
+                        }
+                    }
+                    (false, Some(_)) => self.warn(
+                        format!("{rp}/priority"),
+                        "priorities of stateful rule groups apply only with STRICT_ORDER; ignored",
+                    ),
+                    (false, None) => {}
+                }
+            }
+            if !strict && !fp.stateful_default_actions.is_empty() {
+                self.warn(
+                    format!("{p}/stateful_default_actions"),
+                    "stateful default actions apply only with STRICT_ORDER; ignored",
+                );
+            }
+            let known = [
+                "aws:drop_strict",
+                "aws:drop_established",
+                "aws:alert_strict",
+                "aws:alert_established",
+            ];
+            for (j, a) in fp.stateful_default_actions.iter().enumerate() {
+                if !known.contains(&a.as_str()) {
+                    self.err(
+                        format!("{p}/stateful_default_actions/{j}"),
+                        format!(
+                            "unknown stateful default action `{a}` (expected one of {})",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn rule_group_ref(&mut self, p: &str, name: &str, want: RuleGroupType) {
+        if let Some(k) = self.resolve(&format!("{p}/rule_group"), name, ObjectKind::RuleGroup) {
+            let t = self.m.rule_groups[k].group_type;
+            if t != want {
+                self.err(
+                    format!("{p}/rule_group"),
+                    format!(
+                        "rule group `{name}` is {}, referenced as {}",
+                        group_label(t),
+                        group_label(want)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn rule_groups(&mut self) {
+        let m = self.m;
+        for (i, g) in m.rule_groups.iter().enumerate() {
+            let p = format!("/rule_groups/{i}");
+            match g.group_type {
+                RuleGroupType::Stateless => {
+                    if !g.stateful_rules.is_empty()
+                        || g.domain_list.is_some()
+                        || g.rules_string.is_some()
+                    {
+                        self.err(&p, "a STATELESS rule group holds only `stateless_rules`");
+                    }
+                }
+                RuleGroupType::Stateful => {
+                    if !g.stateless_rules.is_empty() {
+                        self.err(
+                            format!("{p}/stateless_rules"),
+                            "a STATEFUL rule group cannot hold stateless rules",
+                        );
+                    }
+                }
+            }
+            let std = ["aws:pass", "aws:drop", "aws:forward_to_sfe"];
+            let mut prios: HashMap<u32, usize> = HashMap::new();
+            for (j, r) in g.stateless_rules.iter().enumerate() {
+                let rp = format!("{p}/stateless_rules/{j}");
+                if !(1..=65535).contains(&r.priority) {
+                    self.err(
+                        format!("{rp}/priority"),
+                        format!("priority {} is outside 1-65535", r.priority),
+                    );
+                }
+                if let Some(f) = prios.insert(r.priority, j) {
+                    self.err(
+                        format!("{rp}/priority"),
+                        format!(
+                            "priority {} used twice in the group (also /stateless_rules/{f})",
+                            r.priority
+                        ),
+                    );
+                }
+                let n = r
+                    .actions
+                    .iter()
+                    .filter(|a| std.contains(&a.as_str()))
+                    .count();
+                if n != 1 {
+                    self.err(format!("{rp}/actions"), format!("exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found {n})"));
+                }
+            }
+        }
+    }
+
+    fn gateway_load_balancers(&mut self) {
+        let m = self.m;
+        for (i, g) in m.gateway_load_balancers.iter().enumerate() {
+            let p = format!("/gateway_load_balancers/{i}");
+            self.resolve(&format!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
+            for (j, sn) in g.subnets.iter().enumerate() {
+                self.subnet_in_vpc(&format!("{p}/subnets/{j}"), sn, &g.vpc);
+            }
+            for (j, a) in g.appliances.iter().enumerate() {
+                self.resolve(
+                    &format!("{p}/appliances/{j}"),
+                    a,
+                    ObjectKind::NetworkInterface,
+                );
+            }
+            if g.appliances.is_empty() {
+                self.warn(format!("{p}/appliances"), format!("Gateway Load Balancer `{}` has no healthy appliance: traffic sent to it is dropped", g.name));
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- filters
+
+    fn security_groups(&mut self) {
+        let m = self.m;
+        for (i, g) in m.security_groups.iter().enumerate() {
+            let p = format!("/security_groups/{i}");
+            self.resolve(&format!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
+            for (dir, rules) in [("ingress", &g.ingress), ("egress", &g.egress)] {
+                for (j, r) in rules.iter().enumerate() {
+                    let rp = format!("{p}/{dir}/{j}");
+                    let peers = usize::from(r.cidr.is_some())
+                        + usize::from(r.prefix_list.is_some())
+                        + usize::from(r.security_group.is_some());
+                    if peers != 1 {
+                        self.err(&rp, format!("a rule needs exactly one of `cidr`, `prefix_list`, `security_group` (found {peers})"));
+                    }
+                    if let Some(pl) = &r.prefix_list {
+                        self.resolve(&format!("{rp}/prefix_list"), pl, ObjectKind::PrefixList);
+                    }
+                    if let Some(sg) = &r.security_group {
+                        self.resolve(
+                            &format!("{rp}/security_group"),
+                            sg,
+                            ObjectKind::SecurityGroup,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn network_acls(&mut self) {
+        let m = self.m;
+        let mut default_of: HashMap<&str, usize> = HashMap::new();
+        let mut assoc_of: HashMap<&str, usize> = HashMap::new();
+        for (i, a) in m.network_acls.iter().enumerate() {
+            let p = format!("/network_acls/{i}");
+            self.resolve(&format!("{p}/vpc"), &a.vpc, ObjectKind::Vpc);
+            if a.default {
+                if let Some(f) = default_of.insert(a.vpc.as_str(), i) {
+                    self.err(
+                        format!("{p}/default"),
+                        format!(
+                            "VPC `{}` has two default network ACLs (also `{}`)",
+                            a.vpc, m.network_acls[f].name
+                        ),
+                    );
+                }
+            }
+            for (j, sn) in a.subnets.iter().enumerate() {
+                let sp = format!("{p}/subnets/{j}");
+                if self.subnet_in_vpc(&sp, sn, &a.vpc).is_some() {
+                    if let Some(f) = assoc_of.insert(sn.as_str(), i) {
+                        self.err(&sp, format!("subnet `{sn}` is associated with two network ACLs (also `{}`); a subnet has one", m.network_acls[f].name));
+                    }
+                }
+            }
+            let mut nums: HashMap<(bool, u16), usize> = HashMap::new();
+            for (j, e) in a.entries.iter().enumerate() {
+                let ep = format!("{p}/entries/{j}");
+                // Rule numbers 1-32766 ("Network ACL rules").
+                if !(1..=32766).contains(&e.rule_number) {
+                    self.err(
+                        format!("{ep}/rule_number"),
+                        format!("rule number {} is outside 1-32766", e.rule_number),
+                    );
+                }
+                if let Some(f) = nums.insert((e.egress, e.rule_number), j) {
+                    let dir = if e.egress { "outbound" } else { "inbound" };
+                    self.err(
+                        format!("{ep}/rule_number"),
+                        format!(
+                            "{dir} rule number {} used twice (also /entries/{f})",
+                            e.rule_number
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- workloads
+
+    fn network_interfaces(&mut self) {
+        let m = self.m;
+        let mut ips: HashMap<(&str, IpAddr), usize> = HashMap::new();
+        let mut public: HashMap<std::net::Ipv4Addr, usize> = HashMap::new();
+        for (i, e) in m.network_interfaces.iter().enumerate() {
+            let p = format!("/network_interfaces/{i}");
+            let subnet = self.resolve(&format!("{p}/subnet"), &e.subnet, ObjectKind::Subnet);
+            if !e.private_ips.iter().any(|a| a.is_ipv4()) {
+                self.err(
+                    format!("{p}/private_ips"),
+                    "a network interface needs a primary private IPv4 address",
+                );
+            }
+            let vpc = subnet.map(|si| self.vpc_of_subnet(si));
+            if let Some(si) = subnet {
+                let s = &m.subnets[si];
+                for (j, ip) in e.private_ips.iter().enumerate() {
+                    let inside = match ip {
+                        IpAddr::V4(a) => s.cidr.contains(a),
+                        IpAddr::V6(a) => s.ipv6_cidr.is_some_and(|c| c.contains(a)),
+                    };
+                    if !inside {
+                        self.err(
+                            format!("{p}/private_ips/{j}"),
+                            format!(
+                                "address {ip} is outside subnet `{}` ({})",
+                                s.name,
+                                describe_subnet(s)
+                            ),
+                        );
+                    }
+                    if let Some(v) = vpc {
+                        if let Some(f) = ips.insert((v, *ip), i) {
+                            self.err(format!("{p}/private_ips/{j}"), format!("address {ip} is also used by network interface `{}` in VPC `{v}`", m.network_interfaces[f].name));
+                        }
+                    }
+                }
+            }
+            if let Some(pub_ip) = e.public_ip {
+                if let Some(f) = public.insert(pub_ip, i) {
+                    self.err(
+                        format!("{p}/public_ip"),
+                        format!(
+                            "public IP {pub_ip} is also used by network interface `{}`",
+                            m.network_interfaces[f].name
+                        ),
+                    );
+                }
+            }
+            for (j, sg) in e.security_groups.iter().enumerate() {
+                let gp = format!("{p}/security_groups/{j}");
+                if let Some(k) = self.resolve(&gp, sg, ObjectKind::SecurityGroup) {
+                    let gv = m.security_groups[k].vpc.as_str();
+                    if let Some(v) = vpc {
+                        if gv != v {
+                            self.err(&gp, format!("security group `{sg}` belongs to VPC `{gv}`, the interface is in `{v}`"));
+                        }
+                    }
+                }
+            }
+            if e.role == super::InterfaceRole::Appliance && e.source_dest_check {
+                self.warn(format!("{p}/source_dest_check"), format!("appliance `{}` has source/destination check on: it drops traffic not addressed to it", e.name));
+            }
+        }
+    }
+}
+
+fn describe_subnet(s: &super::Subnet) -> String {
+    match &s.ipv6_cidr {
+        Some(v6) => format!("{}, {v6}", s.cidr),
+        None => s.cidr.to_string(),
+    }
+}
+
+fn overlaps(a: &IpNet, b: &IpNet) -> bool {
+    a.contains(b) || b.contains(a)
+}
+
+fn list(cidrs: &[IpNet]) -> String {
+    cidrs
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn attached(gw_vpc: Option<&str>, vpc: &str) -> String {
+    match gw_vpc {
+        Some(v) => format!("attached to VPC `{v}`, not to this route table's VPC `{vpc}`"),
+        None => format!("not attached to any VPC (this route table's VPC is `{vpc}`)"),
+    }
+}
+
+fn type_label(t: AttachmentType) -> &'static str {
+    match t {
+        AttachmentType::Vpc => "VPC",
+        AttachmentType::Vpn => "VPN",
+        AttachmentType::DirectConnectGateway => "Direct Connect gateway",
+        AttachmentType::Peering => "peering",
+        AttachmentType::Connect => "Connect",
+    }
+}
+
+fn group_label(t: RuleGroupType) -> &'static str {
+    match t {
+        RuleGroupType::Stateless => "STATELESS",
+        RuleGroupType::Stateful => "STATEFUL",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> Model {
+        serde_json::from_str(include_str!("../../scenarios/examples/minimal.json"))
+            .expect("minimal example parses")
+    }
+
+    /// The problems of `m` as `severity path: message` lines.
+    fn problems(m: &Model) -> Vec<String> {
+        validate(m)
+            .into_iter()
+            .map(|p| format!("{:?} {}: {}", p.severity, p.path, p.message))
+            .collect()
+    }
+
+    /// Assert exactly one problem at `path` whose message contains `needle`.
+    fn expect_one(m: &Model, sev: Severity, path: &str, needle: &str) {
+        let ps = validate(m);
+        let hits: Vec<&Problem> = ps
+            .iter()
+            .filter(|p| p.path == path && p.message.contains(needle) && p.severity == sev)
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "want {sev:?} at {path} ~ {needle:?}; got {:#?}",
+            ps
+        );
+        let errors = ps.iter().filter(|p| p.severity == Severity::Error).count();
+        if sev == Severity::Error {
+            assert_eq!(errors, 1, "only that error expected: {:#?}", ps);
+        } else {
+            assert_eq!(errors, 0, "no errors expected: {:#?}", ps);
+        }
+    }
+
+    #[test]
+    fn examples_are_clean() {
+        assert!(
+            problems(&minimal()).is_empty(),
+            "{:?}",
+            problems(&minimal())
+        );
+        let lz: Model =
+            serde_json::from_str(include_str!("../../scenarios/landing-zone.json")).unwrap();
+        assert!(problems(&lz).is_empty(), "{:?}", problems(&lz));
+    }
+
+    #[test]
+    fn dangling_references_of_every_kind() {
+        let mut m = minimal();
+        m.route_tables[0].routes[0].target = RouteTarget::NatGateway("nope".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/0/routes/0/target",
+            "no nat-gateway named `nope`",
+        );
+
+        let mut m = minimal();
+        m.subnets[2].vpc = "ghost".into();
+        let ps = problems(&m);
+        assert!(
+            ps.iter()
+                .any(|p| p.contains("/subnets/2/vpc: dangling reference: no vpc named `ghost`")),
+            "{ps:?}"
+        );
+
+        let mut m = minimal();
+        m.transit_gateway_attachments[0].association = Some("hub-nowhere".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/transit_gateway_attachments/0/association",
+            "no tgw-route-table named `hub-nowhere`",
+        );
+
+        let mut m = minimal();
+        m.transit_gateway_attachments[0]
+            .propagations
+            .push("x".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/transit_gateway_attachments/0/propagations/1",
+            "`x`",
+        );
+
+        let mut m = minimal();
+        m.network_interfaces[0]
+            .security_groups
+            .push("sg-missing".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_interfaces/0/security_groups/1",
+            "no security-group named `sg-missing`",
+        );
+
+        let mut m = minimal();
+        m.network_acls[0].subnets.push("app-z".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_acls/0/subnets/0",
+            "no subnet named `app-z`",
+        );
+
+        let mut m = minimal();
+        m.transit_gateway_route_tables[0].routes[0].attachment = Some("gone".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/transit_gateway_route_tables/0/routes/0/attachment",
+            "`gone`",
+        );
+
+        let mut m = minimal();
+        m.transit_gateway_attachments[2].site = Some("atlantis".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/transit_gateway_attachments/2/site",
+            "no onprem-site named `atlantis`",
+        );
+
+        // A reference of the wrong kind says what the name is.
+        let mut m = minimal();
+        m.route_tables[3].routes[0].target = RouteTarget::InternetGateway("hub".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/3/routes/0/target",
+            "`hub` is a transit-gateway, not a internet-gateway",
+        );
+
+        // An id instead of a name is explained.
+        let mut m = minimal();
+        m.subnets[2].vpc = "vpc-0a1b2c3d4e5f60718".into();
+        let ps = problems(&m);
+        assert!(
+            ps.iter()
+                .any(|p| p.contains("is the id of vpc `app`: references use names")),
+            "{ps:?}"
+        );
+    }
+
+    #[test]
+    fn subnet_outside_vpc_and_overlaps() {
+        let mut m = minimal();
+        m.subnets[3].cidr = "10.9.0.0/26".parse().unwrap();
+        expect_one(
+            &m,
+            Severity::Error,
+            "/subnets/3/cidr",
+            "outside the CIDRs of VPC `app` (10.1.0.0/24)",
+        );
+
+        let mut m = minimal();
+        m.subnets[3].cidr = "10.1.0.32/27".parse().unwrap();
+        expect_one(
+            &m,
+            Severity::Error,
+            "/subnets/3/cidr",
+            "overlaps subnet `app-a` (10.1.0.0/26)",
+        );
+
+        let mut m = minimal();
+        m.subnets[3].az = "eu-west-1z".into();
+        let ps = problems(&m);
+        assert!(
+            ps.iter()
+                .any(|p| p
+                    .starts_with("Error /subnets/3/az: unknown availability zone `eu-west-1z`")),
+            "{ps:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_names_and_ids() {
+        let mut m = minimal();
+        m.subnets[3].name = "app-a".into();
+        let ps = problems(&m);
+        assert!(
+            ps.iter().any(|p| p.starts_with(
+                "Error /subnets/3/name: duplicate name `app-a` (first used at /subnets/2)"
+            )),
+            "{ps:?}"
+        );
+
+        // Across kinds too: a route table named like a subnet.
+        let mut m = minimal();
+        m.route_tables[4].name = "app-b".into();
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/4/name",
+            "duplicate name `app-b`",
+        );
+
+        // An account may share its VPC's name (own namespace).
+        let mut m = minimal();
+        m.accounts[0].name = "egress".into();
+        for v in &mut m.vpcs {
+            if v.account == "network" {
+                v.account = "egress".into();
+            }
+        }
+        m.transit_gateways[0].account = "egress".into();
+        assert!(problems(&m).is_empty(), "{:?}", problems(&m));
+
+        let mut m = minimal();
+        m.vpcs[0].id = m.vpcs[1].id.clone();
+        expect_one(&m, Severity::Error, "/vpcs/1/id", "duplicate id");
+    }
+
+    #[test]
+    fn routes_to_targets_of_another_vpc() {
+        let mut m = minimal();
+        // app-rt (VPC app) → the egress VPC's IGW.
+        m.route_tables[3].routes[0].target = RouteTarget::InternetGateway("egress-igw".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/3/routes/0/target",
+            "attached to VPC `egress`, not to this route table's VPC `app`",
+        );
+
+        let mut m = minimal();
+        m.route_tables[3].routes[0].target = RouteTarget::NatGateway("egress-nat-a".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/3/routes/0/target",
+            "NAT gateway `egress-nat-a` of VPC `egress`",
+        );
+
+        let mut m = minimal();
+        m.route_tables[0].subnets.push("app-tgw-a".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/0/subnets/1",
+            "is in VPC `app`, not in the route table's VPC `egress`",
+        );
+    }
+
+    #[test]
+    fn attachment_rules() {
+        // A route table of another TGW.
+        let mut m = minimal();
+        m.transit_gateways.push(super::super::TransitGateway {
+            name: "other".into(),
+            id: None,
+            account: "network".into(),
+            region: "eu-west-1".into(),
+            asn: None,
+            default_route_table_association: false,
+            default_route_table_propagation: false,
+            default_route_table: None,
+        });
+        m.transit_gateway_route_tables[1].transit_gateway = "other".into();
+        let ps = problems(&m);
+        assert!(ps.iter().any(|p| p.starts_with("Error /transit_gateway_attachments/1/association: attachment on transit gateway `hub` associated with route table `hub-egress` of another transit gateway `other`")), "{ps:?}");
+
+        // Two subnets in one AZ.
+        let mut m = minimal();
+        m.transit_gateway_attachments[0].subnets = vec!["app-tgw-a".into(), "app-a".into()];
+        let ps = problems(&m);
+        assert!(
+            ps.iter().any(|p| p.starts_with(
+                "Error /transit_gateway_attachments/0/subnets/1: two subnets in eu-west-1a"
+            )),
+            "{ps:?}"
+        );
+
+        // A subnet of another VPC.
+        let mut m = minimal();
+        m.transit_gateway_attachments[0].subnets[1] = "egress-tgw-a".into();
+        let ps = problems(&m);
+        assert!(ps.iter().any(|p| p.starts_with("Error /transit_gateway_attachments/0/subnets/1: subnet `egress-tgw-a` is in VPC `egress`, not in `app`")), "{ps:?}");
+
+        // Used from an AZ without an attachment subnet: a warning (AWS accepts it).
+        let mut m = minimal();
+        m.transit_gateway_attachments[0].subnets.truncate(1);
+        expect_one(
+            &m,
+            Severity::Warning,
+            "/subnets/3",
+            "from eu-west-1b, where attachment `app-att` has no subnet",
+        );
+    }
+
+    #[test]
+    fn filters_and_inspection() {
+        let mut m = minimal();
+        m.network_acls[0].entries[1].egress = false;
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_acls/0/entries/1/rule_number",
+            "inbound rule number 100 used twice",
+        );
+
+        let mut m = minimal();
+        m.security_groups[0].ingress[0].prefix_list = Some("x".into());
+        let ps = problems(&m);
+        assert!(
+            ps.iter()
+                .any(|p| p.contains("/security_groups/0/ingress/0: a rule needs exactly one of")),
+            "{ps:?}"
+        );
+
+        let mut m = minimal();
+        m.network_interfaces[0].private_ips = vec!["10.1.0.100".parse().unwrap()];
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_interfaces/0/private_ips/0",
+            "outside subnet `app-a`",
+        );
+
+        let mut m = minimal();
+        m.firewall_policies.push(super::super::FirewallPolicy {
+            name: "pol".into(),
+            id: None,
+            stateless_default_actions: vec!["aws:forward_to_sfe".into()],
+            stateless_fragment_default_actions: vec![],
+            stateless_rule_groups: vec![],
+            stateful_rule_groups: vec![super::super::RuleGroupReference {
+                rule_group: "rg".into(),
+                priority: None,
+            }],
+            stateful_rule_order: RuleOrder::DefaultActionOrder,
+            stateful_default_actions: vec![],
+        });
+        m.firewalls.push(super::super::Firewall {
+            name: "fw".into(),
+            id: None,
+            vpc: "egress".into(),
+            policy: "pol".into(),
+            endpoints: vec![
+                super::super::FirewallEndpoint {
+                    name: "fw-a".into(),
+                    id: None,
+                    subnet: "egress-tgw-a".into(),
+                },
+                super::super::FirewallEndpoint {
+                    name: "fw-a2".into(),
+                    id: None,
+                    subnet: "egress-public-a".into(),
+                },
+            ],
+        });
+        let ps = problems(&m);
+        assert!(ps.iter().any(|p| p.starts_with("Error /firewall_policies/0/stateful_rule_groups/0/rule_group: dangling reference: no rule-group named `rg`")), "{ps:?}");
+        assert!(ps.iter().any(|p| p.starts_with("Error /firewalls/0/endpoints/1/subnet: firewall `fw` has two endpoints in eu-west-1a")), "{ps:?}");
+        assert_eq!(ps.len(), 2, "{ps:?}");
+
+        // A route to a firewall endpoint of another VPC.
+        m.firewalls[0].endpoints.pop();
+        m.firewall_policies[0].stateful_rule_groups.clear();
+        m.route_tables[3].routes[0].target = RouteTarget::VpcEndpoint("fw-a".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/route_tables/3/routes/0/target",
+            "firewall endpoint `fw-a` of VPC `egress`",
+        );
+    }
+
+    #[test]
+    fn problems_are_deterministic_and_all_reported() {
+        let mut m = minimal();
+        m.subnets[2].vpc = "ghost".into();
+        m.subnets[3].cidr = "10.200.0.0/26".parse().unwrap();
+        m.network_interfaces[0].subnet = "nowhere".into();
+        let a = problems(&m);
+        let b = problems(&m.clone());
+        assert_eq!(a, b);
+        let errors = a.iter().filter(|p| p.starts_with("Error")).count();
+        assert!(errors >= 3, "{a:?}");
+    }
 }

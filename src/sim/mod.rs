@@ -4,28 +4,14 @@
 //! Imports [`crate::dataplane`] and [`crate::model`].
 
 pub mod endpoint;
+mod walk;
 
+pub use crate::dataplane::Flow;
 pub use endpoint::{resolve_endpoint, Endpoint};
 
 use crate::dataplane::Dataplane;
-use crate::model::Protocol;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
-
-/// The 5-tuple of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Flow {
-    /// Source address.
-    pub src: IpAddr,
-    /// Destination address.
-    pub dst: IpAddr,
-    /// Protocol (`tcp`, `udp`, `icmp`, `all`).
-    pub protocol: Protocol,
-    /// Source port (TCP/UDP).
-    pub src_port: u16,
-    /// Destination port (TCP/UDP).
-    pub dst_port: u16,
-}
+use walk::{End, Walk};
 
 /// The outcome of a trace (stable vocabulary of `lztwin trace --format json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -111,20 +97,110 @@ pub struct TraceOptions {
     pub both_ways: bool,
 }
 
-/// Trace `flow` from `src` to `dst` through `dp`.
+/// The flow analysed from `src` to `dst`: an interface sends from its private address;
+/// an interface is addressed by its public (Elastic) IP when the source is on the
+/// Internet (the only way the Internet reaches it), by its private address otherwise.
+pub fn flow_between(
+    m: &crate::model::Model,
+    src: &Endpoint,
+    dst: &Endpoint,
+    protocol: crate::model::Protocol,
+    src_port: u16,
+    dst_port: u16,
+) -> Flow {
+    let dst_ip = match (src, dst) {
+        (Endpoint::Internet { .. }, Endpoint::Interface { eni, ip }) => m
+            .network_interfaces
+            .get(*eni)
+            .and_then(|e| e.public_ip)
+            .map(std::net::IpAddr::V4)
+            .unwrap_or(*ip),
+        (_, d) => d.ip(),
+    };
+    let src_ip = match src {
+        Endpoint::Interface { eni, ip } => m
+            .network_interfaces
+            .get(*eni)
+            .and_then(|e| {
+                e.private_ips
+                    .iter()
+                    .find(|p| p.is_ipv4() == dst_ip.is_ipv4())
+                    .copied()
+            })
+            .unwrap_or(*ip),
+        s => s.ip(),
+    };
+    Flow {
+        src: src_ip,
+        dst: dst_ip,
+        protocol,
+        src_port,
+        dst_port,
+    }
+}
+
+/// Trace `flow` from `src` to `dst` through `dp`: the forward direction hop by hop and,
+/// with `opts.both_ways`, the reply through the state the forward direction created
+/// (security groups, firewall endpoints, NAT translations).
+///
+/// `dst` names the intended destination; the walk itself follows `flow.dst`, and the
+/// verdict says what happened to the packet. `flow.src` should be an address of `src`.
 pub fn trace(
-    _dp: &Dataplane,
-    _src: &Endpoint,
+    dp: &Dataplane,
+    src: &Endpoint,
     _dst: &Endpoint,
     flow: &Flow,
-    _opts: &TraceOptions,
+    opts: &TraceOptions,
 ) -> Trace {
+    let mut w = Walk::new(dp, *flow, None);
+    let outcome = w.start(src);
+    let (verdict, reason) = match outcome {
+        Ok(v) => (v, None),
+        Err((v, code)) => (v, Some(code.to_string())),
+    };
+    let return_trace = if opts.both_ways && verdict.is_success() {
+        Some(Box::new(reply(dp, &w)))
+    } else {
+        None
+    };
     Trace {
         flow: *flow,
-        verdict: Verdict::Unreachable,
-        reason: Some("NOT_IMPLEMENTED".into()),
-        hops: Vec::new(),
-        inspected_by: Vec::new(),
+        verdict,
+        reason,
+        hops: w.hops,
+        inspected_by: w.inspected,
+        return_trace,
+    }
+}
+
+/// The reply of a successful forward walk: from where the forward ended, addressed to
+/// the source as the destination saw it (after any NAT).
+fn reply(dp: &Dataplane, fwd: &Walk<'_>) -> Trace {
+    let rflow = fwd.pkt.reversed();
+    let mut w = Walk::new(dp, rflow, Some(&fwd.state));
+    let start = match fwd.end {
+        End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rflow.src }),
+        End::Internet => Some(Endpoint::Internet { ip: rflow.src }),
+        End::Site(Some(site)) => Some(Endpoint::OnPrem {
+            site,
+            ip: rflow.src,
+        }),
+        End::Site(None) | End::None => None,
+    };
+    let outcome = match &start {
+        Some(s) => w.start(s),
+        None => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),
+    };
+    let (verdict, reason) = match outcome {
+        Ok(v) => (v, None),
+        Err((v, code)) => (v, Some(code.to_string())),
+    };
+    Trace {
+        flow: rflow,
+        verdict,
+        reason,
+        hops: w.hops,
+        inspected_by: w.inspected,
         return_trace: None,
     }
 }

@@ -1,0 +1,773 @@
+//! Compilation of the model into forwarding tables: route targets resolved to indices,
+//! VPC and TGW route tables into longest-prefix-match tries with AWS's preference at
+//! equal prefix, address ownership, on-prem routing, failure masks and the graph.
+
+use super::lpm::Lpm;
+use super::{Dataplane, FailureSet, Node};
+use crate::model::derive::TgwRouteKind;
+use crate::model::{
+    AttachmentType, ConnectionKind, Index, Model, ObjectKind, PropagationSource, RouteOrigin,
+    RouteState, RouteTarget, VpcEndpointType, VpnRouting,
+};
+use ipnet::IpNet;
+use petgraph::graph::DiGraph;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+/// Where a VPC route sends traffic, resolved to model indices.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// The VPC's local route.
+    Local,
+    /// An Internet gateway.
+    InternetGateway(usize),
+    /// An egress-only Internet gateway.
+    EgressOnlyInternetGateway(usize),
+    /// A NAT gateway.
+    NatGateway(usize),
+    /// A virtual private gateway.
+    VpnGateway(usize),
+    /// A Transit Gateway.
+    TransitGateway(usize),
+    /// A VPC peering connection.
+    VpcPeeringConnection(usize),
+    /// A network interface (an appliance, or an instance's primary interface).
+    NetworkInterface(usize),
+    /// A Network Firewall endpoint (firewall index, endpoint index).
+    FirewallEndpoint(usize, usize),
+    /// A Gateway Load Balancer endpoint (VPC endpoint index).
+    GatewayLoadBalancerEndpoint(usize),
+    /// A gateway VPC endpoint (S3, DynamoDB).
+    GatewayEndpoint(usize),
+    /// A target the model does not hold (the route is a blackhole, as AWS shows a route
+    /// whose target was deleted).
+    Missing(String),
+}
+
+/// One effective route of a VPC route table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpcRoute {
+    /// Where it sends traffic.
+    pub target: Target,
+    /// The route is a blackhole (state `blackhole`, or its target is missing).
+    pub blackhole: bool,
+    /// Preference at equal prefix (lower wins): local 0, static 1, prefix list 2,
+    /// propagated Direct Connect 3, VPN static 4, VPN BGP 5.
+    pub rank: u8,
+    /// How the route reads: `10.64.0.0/16 → tgw lz-tgw (static)`.
+    pub detail: String,
+}
+
+/// One effective route of a TGW route table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TgwRoute {
+    /// Target attachment; `None` = blackhole.
+    pub attachment: Option<usize>,
+    /// Why the route is there (its preference at equal prefix).
+    pub kind: TgwRouteKind,
+    /// How the route reads.
+    pub detail: String,
+}
+
+/// Who holds an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A network interface.
+    Interface(usize),
+    /// A NAT gateway.
+    NatGateway(usize),
+}
+
+/// A connection from an on-premises site into AWS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiteConnection {
+    /// A TGW VPN, Direct Connect gateway or Connect attachment.
+    Attachment(usize),
+    /// A VPN or DX connection of a virtual private gateway (vgw index, connection index).
+    Vgw(usize, usize),
+}
+
+/// A route an on-premises site learned from AWS (what AWS advertises over BGP).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteRoute {
+    /// Over which connection.
+    pub connection: SiteConnection,
+    /// Preference at equal prefix (lower wins): Direct Connect 0, VPN 1, Connect 2.
+    pub rank: u8,
+    /// Connection name (for explanations).
+    pub name: String,
+}
+
+fn vpc_rank(origin: RouteOrigin, prop: Option<PropagationSource>, prefix_list: bool) -> u8 {
+    // "How route priority works": local first; then static > prefix list > propagated;
+    // among propagated, Direct Connect BGP > VPN static > VPN BGP.
+    // <https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html>
+    match origin {
+        RouteOrigin::Local => 0,
+        RouteOrigin::Static if prefix_list => 2,
+        RouteOrigin::Static => 1,
+        RouteOrigin::Propagated => match prop {
+            Some(PropagationSource::DirectConnect) => 3,
+            Some(PropagationSource::VpnStatic) => 4,
+            _ => 5,
+        },
+    }
+}
+
+fn target_text(m: &Model, t: &Target) -> String {
+    match t {
+        Target::Local => "local".into(),
+        Target::InternetGateway(i) => format!("igw {}", m.internet_gateways[*i].name),
+        Target::EgressOnlyInternetGateway(i) => {
+            format!("eigw {}", m.egress_only_internet_gateways[*i].name)
+        }
+        Target::NatGateway(i) => format!("nat {}", m.nat_gateways[*i].name),
+        Target::VpnGateway(i) => format!("vgw {}", m.vpn_gateways[*i].name),
+        Target::TransitGateway(i) => format!("tgw {}", m.transit_gateways[*i].name),
+        Target::VpcPeeringConnection(i) => format!("pcx {}", m.vpc_peering_connections[*i].name),
+        Target::NetworkInterface(i) => format!("eni {}", m.network_interfaces[*i].name),
+        Target::FirewallEndpoint(f, e) => {
+            format!("firewall endpoint {}", m.firewalls[*f].endpoints[*e].name)
+        }
+        Target::GatewayLoadBalancerEndpoint(i) | Target::GatewayEndpoint(i) => {
+            format!("vpce {}", m.vpc_endpoints[*i].name)
+        }
+        Target::Missing(n) => format!("{n} (missing)"),
+    }
+}
+
+fn resolve_target(m: &Model, ix: &Index, t: &RouteTarget) -> Target {
+    let kind = |n: &str, k| ix.get_kind(n, k);
+    let missing = |n: &str| Target::Missing(n.to_string());
+    match t {
+        RouteTarget::Local => Target::Local,
+        RouteTarget::InternetGateway(n) => kind(n, ObjectKind::InternetGateway)
+            .map(Target::InternetGateway)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::EgressOnlyInternetGateway(n) => kind(n, ObjectKind::EgressOnlyInternetGateway)
+            .map(Target::EgressOnlyInternetGateway)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::NatGateway(n) => kind(n, ObjectKind::NatGateway)
+            .map(Target::NatGateway)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::VpnGateway(n) => kind(n, ObjectKind::VpnGateway)
+            .map(Target::VpnGateway)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::TransitGateway(n) => kind(n, ObjectKind::TransitGateway)
+            .map(Target::TransitGateway)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::VpcPeeringConnection(n) => kind(n, ObjectKind::VpcPeeringConnection)
+            .map(Target::VpcPeeringConnection)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::NetworkInterface(n) => kind(n, ObjectKind::NetworkInterface)
+            .or_else(|| {
+                // An instance id/name as target: its first interface.
+                m.network_interfaces
+                    .iter()
+                    .position(|e| e.instance.as_deref() == Some(n.as_str()))
+            })
+            .map(Target::NetworkInterface)
+            .unwrap_or_else(|| missing(n)),
+        RouteTarget::VpcEndpoint(n) => match ix
+            .get_ref_kind(n, ObjectKind::FirewallEndpoint)
+            .or_else(|| ix.get_ref_kind(n, ObjectKind::VpcEndpoint))
+        {
+            Some(r) if r.kind == ObjectKind::FirewallEndpoint => {
+                Target::FirewallEndpoint(r.index, r.sub)
+            }
+            Some(r) if r.kind == ObjectKind::VpcEndpoint => {
+                match m.vpc_endpoints[r.index].endpoint_type {
+                    VpcEndpointType::GatewayLoadBalancer => {
+                        Target::GatewayLoadBalancerEndpoint(r.index)
+                    }
+                    VpcEndpointType::Gateway => Target::GatewayEndpoint(r.index),
+                    // CreateRoute: VpcEndpointId "supported for Gateway Load Balancer
+                    // endpoints only"; an interface endpoint is no route target.
+                    VpcEndpointType::Interface => missing(n),
+                }
+            }
+            _ => missing(n),
+        },
+    }
+}
+
+pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
+    let m = model;
+    let ix = m.index();
+    let mut warnings = Vec::new();
+
+    // --- failure masks -------------------------------------------------------------
+    let subnet_down: Vec<bool> = m
+        .subnets
+        .iter()
+        .map(|s| failures.failed.contains(&s.az) || failures.has(&s.name, s.id.as_deref()))
+        .collect();
+    let subnet_ix = |name: &str| ix.get_kind(name, ObjectKind::Subnet);
+    let down_subnet = |name: &str| subnet_ix(name).map(|s| subnet_down[s]).unwrap_or(false);
+    let eni_down: Vec<bool> = m
+        .network_interfaces
+        .iter()
+        .map(|e| {
+            down_subnet(&e.subnet)
+                || failures.has(&e.name, e.id.as_deref())
+                || e.instance
+                    .as_deref()
+                    .is_some_and(|i| failures.failed.contains(i))
+        })
+        .collect();
+    let nat_down: Vec<bool> = m
+        .nat_gateways
+        .iter()
+        .map(|n| down_subnet(&n.subnet) || failures.has(&n.name, n.id.as_deref()))
+        .collect();
+    let vpce_down: Vec<bool> = m
+        .vpc_endpoints
+        .iter()
+        .map(|e| {
+            e.subnet.as_deref().is_some_and(down_subnet) || failures.has(&e.name, e.id.as_deref())
+        })
+        .collect();
+    let mut fw_endpoint_down = HashSet::new();
+    for (fi, f) in m.firewalls.iter().enumerate() {
+        for (ei, e) in f.endpoints.iter().enumerate() {
+            if down_subnet(&e.subnet)
+                || failures.has(&e.name, e.id.as_deref())
+                || failures.has(&f.name, f.id.as_deref())
+            {
+                fw_endpoint_down.insert((fi, ei));
+            }
+        }
+    }
+    let attachment_down: Vec<bool> = m
+        .transit_gateway_attachments
+        .iter()
+        .map(|a| !a.available || failures.has(&a.name, a.id.as_deref()))
+        .collect();
+    let mut vgw_conn_down = HashSet::new();
+    for (gi, g) in m.vpn_gateways.iter().enumerate() {
+        for (ci, c) in g.connections.iter().enumerate() {
+            if failures.has(&c.name, c.id.as_deref()) || failures.has(&g.name, g.id.as_deref()) {
+                vgw_conn_down.insert((gi, ci));
+            }
+        }
+    }
+
+    // --- per-subnet facts ----------------------------------------------------------
+    let subnet_vpc: Vec<Option<usize>> = m
+        .subnets
+        .iter()
+        .map(|s| ix.get_kind(&s.vpc, ObjectKind::Vpc))
+        .collect();
+    let subnet_rt: Vec<Option<usize>> = (0..m.subnets.len())
+        .map(|s| m.subnet_route_table(s))
+        .collect();
+    let subnet_nacl: Vec<Option<usize>> = (0..m.subnets.len())
+        .map(|s| m.subnet_network_acl(s))
+        .collect();
+    let vpc_account: Vec<Option<String>> = m.vpcs.iter().map(|v| Some(v.account.clone())).collect();
+    let tgw_account: Vec<Option<String>> = m
+        .transit_gateways
+        .iter()
+        .map(|t| Some(t.account.clone()))
+        .collect();
+
+    // --- VPC route tables ----------------------------------------------------------
+    let mut rt_routes = Vec::with_capacity(m.route_tables.len());
+    let better = |new: &VpcRoute, old: &VpcRoute| new.rank < old.rank;
+    for rt in &m.route_tables {
+        let mut t: Lpm<VpcRoute> = Lpm::new();
+        let vpc = ix.get_kind(&rt.vpc, ObjectKind::Vpc);
+        if let Some(v) = vpc {
+            // Every route table holds the local route for each VPC CIDR.
+            for c in &m.vpcs[v].cidrs {
+                t.insert_preferred(
+                    *c,
+                    VpcRoute {
+                        target: Target::Local,
+                        blackhole: false,
+                        rank: 0,
+                        detail: format!("{c} → local"),
+                    },
+                    better,
+                );
+            }
+        }
+        for r in &rt.routes {
+            let target = resolve_target(m, &ix, &r.target);
+            if let Target::Missing(n) = &target {
+                warnings.push(format!(
+                    "route table {}: route target `{n}` is not in the model; the route is treated as a blackhole",
+                    rt.name
+                ));
+            }
+            let blackhole =
+                r.state == RouteState::Blackhole || matches!(target, Target::Missing(_));
+            let origin_text = match r.origin {
+                RouteOrigin::Local => "local",
+                RouteOrigin::Static => "static",
+                RouteOrigin::Propagated => "propagated",
+            };
+            let mut dests: Vec<(IpNet, bool)> = Vec::new();
+            if let Some(d) = r.destination {
+                dests.push((d, false));
+            }
+            if let Some(pl) = &r.destination_prefix_list {
+                match ix.get_kind(pl, ObjectKind::PrefixList) {
+                    Some(p) => dests.extend(m.prefix_lists[p].entries.iter().map(|e| (*e, true))),
+                    None => warnings.push(format!(
+                        "route table {}: prefix list `{pl}` is not in the model; its route is ignored",
+                        rt.name
+                    )),
+                }
+            }
+            for (d, via_pl) in dests {
+                let rank = vpc_rank(r.origin, r.propagation, via_pl);
+                let via = if via_pl {
+                    format!(
+                        " via {}",
+                        r.destination_prefix_list.clone().unwrap_or_default()
+                    )
+                } else {
+                    String::new()
+                };
+                t.insert_preferred(
+                    d,
+                    VpcRoute {
+                        detail: format!(
+                            "{d}{via} → {} ({origin_text}{})",
+                            target_text(m, &target),
+                            if blackhole { ", blackhole" } else { "" }
+                        ),
+                        target: target.clone(),
+                        blackhole,
+                        rank,
+                    },
+                    better,
+                );
+            }
+        }
+        // Route propagation from a virtual private gateway.
+        for g in &rt.propagating_vgws {
+            let Some(gi) = ix.get_kind(g, ObjectKind::VpnGateway) else {
+                continue;
+            };
+            for (ci, c) in m.vpn_gateways[gi].connections.iter().enumerate() {
+                if vgw_conn_down.contains(&(gi, ci)) {
+                    continue;
+                }
+                let (rank, how) = match (c.kind, c.routing) {
+                    (ConnectionKind::DirectConnect, _) => (3, "propagated dx"),
+                    (ConnectionKind::Vpn, VpnRouting::Static) => (4, "propagated vpn static"),
+                    (ConnectionKind::Vpn, VpnRouting::Bgp) => (5, "propagated vpn bgp"),
+                };
+                for p in connection_prefixes(m, &c.advertised_prefixes, &c.site) {
+                    t.insert_preferred(
+                        p,
+                        VpcRoute {
+                            target: Target::VpnGateway(gi),
+                            blackhole: false,
+                            rank,
+                            detail: format!("{p} → vgw {} ({how} over {})", g, c.name),
+                        },
+                        better,
+                    );
+                }
+            }
+        }
+        rt_routes.push(t);
+    }
+
+    // --- gateway (edge) route tables ------------------------------------------------
+    let mut igw_edge_rt = vec![None; m.internet_gateways.len()];
+    let mut vgw_edge_rt = vec![None; m.vpn_gateways.len()];
+    for (ri, rt) in m.route_tables.iter().enumerate() {
+        for g in &rt.edge_associations {
+            let r = ix
+                .get_ref_kind(g, ObjectKind::InternetGateway)
+                .or_else(|| ix.get_ref_kind(g, ObjectKind::VpnGateway));
+            match r.map(|r| (r.kind, r.index)) {
+                Some((ObjectKind::InternetGateway, i)) => igw_edge_rt[i] = Some(ri),
+                Some((ObjectKind::VpnGateway, i)) => vgw_edge_rt[i] = Some(ri),
+                _ => warnings.push(format!(
+                    "route table {}: edge association `{g}` is not an Internet or virtual private gateway of the model; ignored",
+                    rt.name
+                )),
+            }
+        }
+    }
+    let mut vpc_igw = vec![None; m.vpcs.len()];
+    for (i, g) in m.internet_gateways.iter().enumerate() {
+        if let Some(v) = g
+            .vpc
+            .as_deref()
+            .and_then(|v| ix.get_kind(v, ObjectKind::Vpc))
+        {
+            vpc_igw[v].get_or_insert(i);
+        }
+    }
+
+    // --- addresses -------------------------------------------------------------------
+    let mut private_owner = HashMap::new();
+    let mut public_owner = HashMap::new();
+    let mut own = |map: &mut HashMap<_, _>, key, o: Owner, what: &str| {
+        if let std::collections::hash_map::Entry::Vacant(v) = map.entry(key) {
+            v.insert(o);
+        } else {
+            warnings.push(format!(
+                "address {what} is held twice; the first holder is used"
+            ));
+        }
+    };
+    for (i, e) in m.network_interfaces.iter().enumerate() {
+        let Some(v) = subnet_ix(&e.subnet).and_then(|s| subnet_vpc[s]) else {
+            continue;
+        };
+        for ip in &e.private_ips {
+            own(
+                &mut private_owner,
+                (v, *ip),
+                Owner::Interface(i),
+                &format!("{ip} in {}", m.vpcs[v].name),
+            );
+        }
+        if let Some(p) = e.public_ip {
+            own(
+                &mut public_owner,
+                (usize::MAX, IpAddr::V4(p)),
+                Owner::Interface(i),
+                &p.to_string(),
+            );
+        }
+    }
+    for (i, n) in m.nat_gateways.iter().enumerate() {
+        let Some(v) = subnet_ix(&n.subnet).and_then(|s| subnet_vpc[s]) else {
+            continue;
+        };
+        let ip = IpAddr::V4(n.private_ip);
+        own(
+            &mut private_owner,
+            (v, ip),
+            Owner::NatGateway(i),
+            &format!("{ip} in {}", m.vpcs[v].name),
+        );
+        if let Some(p) = n.public_ip {
+            own(
+                &mut public_owner,
+                (usize::MAX, IpAddr::V4(p)),
+                Owner::NatGateway(i),
+                &p.to_string(),
+            );
+        }
+    }
+    let public_owner: HashMap<IpAddr, Owner> = public_owner
+        .into_iter()
+        .map(|((_, ip), o)| (ip, o))
+        .collect();
+
+    // --- security group membership -------------------------------------------------
+    let mut sg_members: HashMap<String, HashSet<IpAddr>> = HashMap::new();
+    for e in &m.network_interfaces {
+        for sg in &e.security_groups {
+            let Some(si) = ix.get_kind(sg, ObjectKind::SecurityGroup) else {
+                continue;
+            };
+            let g = &m.security_groups[si];
+            for key in std::iter::once(g.name.clone()).chain(g.id.clone()) {
+                sg_members
+                    .entry(key)
+                    .or_default()
+                    .extend(e.private_ips.iter().copied());
+            }
+        }
+    }
+
+    // --- Transit Gateway ------------------------------------------------------------
+    let mut vpc_attachment = HashMap::new();
+    let mut attachment_assoc = Vec::with_capacity(m.transit_gateway_attachments.len());
+    let mut attachment_azs = Vec::with_capacity(m.transit_gateway_attachments.len());
+    for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
+        let tgw = ix.get_kind(&a.transit_gateway, ObjectKind::TransitGateway);
+        if a.attachment_type == AttachmentType::Vpc && !attachment_down[ai] {
+            if let (Some(v), Some(t)) = (
+                a.vpc
+                    .as_deref()
+                    .and_then(|v| ix.get_kind(v, ObjectKind::Vpc)),
+                tgw,
+            ) {
+                vpc_attachment.entry((v, t)).or_insert(ai);
+            }
+        }
+        // The association decides the route table for traffic arriving from the
+        // attachment; without one, the TGW's default association table if enabled.
+        let assoc = a
+            .association
+            .as_deref()
+            .and_then(|r| ix.get_kind(r, ObjectKind::TransitGatewayRouteTable))
+            .or_else(|| {
+                let t = &m.transit_gateways[tgw?];
+                if a.association.is_none() && t.default_route_table_association {
+                    ix.get_kind(
+                        t.default_route_table.as_deref()?,
+                        ObjectKind::TransitGatewayRouteTable,
+                    )
+                } else {
+                    None
+                }
+            });
+        attachment_assoc.push(assoc);
+        let mut azs: Vec<(String, usize)> = a
+            .subnets
+            .iter()
+            .filter_map(|s| subnet_ix(s))
+            .filter(|s| !subnet_down[*s])
+            .map(|s| (m.subnets[s].az.clone(), s))
+            .collect();
+        azs.sort();
+        azs.dedup_by(|x, y| x.0 == y.0);
+        attachment_azs.push(azs);
+    }
+    let mut tgw_routes = Vec::with_capacity(m.transit_gateway_route_tables.len());
+    for (ti, trt) in m.transit_gateway_route_tables.iter().enumerate() {
+        let mut t: Lpm<TgwRoute> = Lpm::new();
+        for r in m.transit_gateway_routes(ti, &ix) {
+            let attachment = match r.attachment {
+                Some(a) if attachment_down[a] => {
+                    // A propagated route leaves with its attachment; a static route to a
+                    // deleted/failed attachment stays as a blackhole.
+                    if matches!(
+                        r.kind,
+                        TgwRouteKind::Static | TgwRouteKind::PrefixListReference
+                    ) {
+                        None
+                    } else {
+                        continue;
+                    }
+                }
+                a => a,
+            };
+            let kind_text = match r.kind {
+                TgwRouteKind::Static => "static",
+                TgwRouteKind::PrefixListReference => "prefix-list reference",
+                TgwRouteKind::PropagatedVpc => "propagated by a VPC",
+                TgwRouteKind::PropagatedDirectConnect => "propagated by Direct Connect",
+                TgwRouteKind::PropagatedConnect => "propagated by Connect",
+                TgwRouteKind::PropagatedVpn => "propagated by VPN",
+            };
+            let detail = match attachment {
+                Some(a) => format!(
+                    "{} → {} ({kind_text})",
+                    r.destination, m.transit_gateway_attachments[a].name
+                ),
+                None => format!("{} → blackhole ({kind_text})", r.destination),
+            };
+            t.insert_preferred(
+                r.destination,
+                TgwRoute {
+                    attachment,
+                    kind: r.kind,
+                    detail,
+                },
+                |new, old| new.kind < old.kind,
+            );
+        }
+        let _ = trt;
+        tgw_routes.push(t);
+    }
+
+    // --- on-premises routing: what AWS advertises to each site ----------------------
+    let mut site_routes: Vec<Lpm<SiteRoute>> = Vec::with_capacity(m.onprem_sites.len());
+    for site in &m.onprem_sites {
+        let mut t: Lpm<SiteRoute> = Lpm::new();
+        let better = |new: &SiteRoute, old: &SiteRoute| new.rank < old.rank;
+        for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
+            if a.site.as_deref() != Some(site.name.as_str()) || attachment_down[ai] {
+                continue;
+            }
+            // A VPN attachment advertises the routes of its associated TGW route table
+            // to the customer gateway over BGP; a DX gateway the allowed prefixes (here:
+            // the same table's routes). On-prem routers prefer Direct Connect at equal
+            // prefix (the usual BGP local preference of DX designs).
+            let rank = match a.attachment_type {
+                AttachmentType::DirectConnectGateway => 0,
+                AttachmentType::Vpn => 1,
+                AttachmentType::Connect => 2,
+                _ => continue,
+            };
+            let Some(rtb) = attachment_assoc[ai] else {
+                continue;
+            };
+            for (p, r) in tgw_routes[rtb].entries() {
+                if r.attachment.is_none() || r.attachment == Some(ai) {
+                    continue;
+                }
+                t.insert_preferred(
+                    p,
+                    SiteRoute {
+                        connection: SiteConnection::Attachment(ai),
+                        rank,
+                        name: a.name.clone(),
+                    },
+                    better,
+                );
+            }
+        }
+        for (gi, g) in m.vpn_gateways.iter().enumerate() {
+            let Some(v) = g
+                .vpc
+                .as_deref()
+                .and_then(|v| ix.get_kind(v, ObjectKind::Vpc))
+            else {
+                continue;
+            };
+            for (ci, c) in g.connections.iter().enumerate() {
+                if c.site != site.name || vgw_conn_down.contains(&(gi, ci)) {
+                    continue;
+                }
+                let rank = if c.kind == ConnectionKind::DirectConnect {
+                    0
+                } else {
+                    1
+                };
+                for p in &m.vpcs[v].cidrs {
+                    t.insert_preferred(
+                        *p,
+                        SiteRoute {
+                            connection: SiteConnection::Vgw(gi, ci),
+                            rank,
+                            name: c.name.clone(),
+                        },
+                        better,
+                    );
+                }
+            }
+        }
+        site_routes.push(t);
+    }
+
+    // --- Network Firewall policies ---------------------------------------------------
+    let firewall_policy: Vec<Option<usize>> = m
+        .firewalls
+        .iter()
+        .map(|f| {
+            let p = ix.get_kind(&f.policy, ObjectKind::FirewallPolicy);
+            if p.is_none() {
+                warnings.push(format!(
+                    "firewall {}: policy `{}` is not in the model; the firewall passes everything",
+                    f.name, f.policy
+                ));
+            }
+            p
+        })
+        .collect();
+    for g in &m.rule_groups {
+        if g.domain_list.is_some() {
+            warnings.push(format!(
+                "rule group {}: domain-list rules are recorded but not evaluated (5-tuple rules only)",
+                g.name
+            ));
+        }
+        if g.rules_string.is_some() {
+            warnings.push(format!(
+                "rule group {}: Suricata rule strings are recorded but not evaluated (5-tuple rules only)",
+                g.name
+            ));
+        }
+    }
+
+    // --- the forwarding graph ---------------------------------------------------------
+    let mut graph: DiGraph<Node, String> = DiGraph::new();
+    let mut nodes: HashMap<Node, petgraph::graph::NodeIndex> = HashMap::new();
+    let mut node = |graph: &mut DiGraph<Node, String>, n: Node| {
+        *nodes.entry(n.clone()).or_insert_with(|| graph.add_node(n))
+    };
+    for (ri, t) in rt_routes.iter().enumerate() {
+        let from = node(&mut graph, Node::RouteTable(ri));
+        for (p, r) in t.entries() {
+            if r.target == Target::Local || r.blackhole {
+                continue;
+            }
+            let to = node(&mut graph, Node::Target(r.target.clone()));
+            graph.add_edge(from, to, p.to_string());
+        }
+    }
+    for (ti, t) in tgw_routes.iter().enumerate() {
+        let from = node(&mut graph, Node::TransitGatewayRouteTable(ti));
+        for (p, r) in t.entries() {
+            if let Some(a) = r.attachment {
+                let to = node(&mut graph, Node::Attachment(a));
+                graph.add_edge(from, to, p.to_string());
+            }
+        }
+    }
+    for (ai, assoc) in attachment_assoc.iter().enumerate() {
+        let a = node(&mut graph, Node::Attachment(ai));
+        if let Some(r) = assoc {
+            let t = node(&mut graph, Node::TransitGatewayRouteTable(*r));
+            graph.add_edge(a, t, "association".into());
+        }
+    }
+    for (si, t) in site_routes.iter().enumerate() {
+        let s = node(&mut graph, Node::OnPremSite(si));
+        for (p, r) in t.entries() {
+            let to = match r.connection {
+                SiteConnection::Attachment(a) => node(&mut graph, Node::Attachment(a)),
+                SiteConnection::Vgw(g, _) => node(&mut graph, Node::Target(Target::VpnGateway(g))),
+            };
+            graph.add_edge(s, to, p.to_string());
+        }
+    }
+    let internet = node(&mut graph, Node::Internet);
+    for (i, _) in m.internet_gateways.iter().enumerate() {
+        let g = node(&mut graph, Node::Target(Target::InternetGateway(i)));
+        graph.add_edge(internet, g, "ingress".into());
+        graph.add_edge(g, internet, "egress".into());
+    }
+
+    warnings.sort();
+    warnings.dedup();
+    Dataplane {
+        model: m.clone(),
+        index: ix,
+        failures: failures.clone(),
+        graph,
+        nodes,
+        warnings,
+        subnet_rt,
+        subnet_nacl,
+        subnet_vpc,
+        subnet_down,
+        eni_down,
+        nat_down,
+        vpce_down,
+        fw_endpoint_down,
+        attachment_down,
+        vgw_conn_down,
+        rt_routes,
+        tgw_routes,
+        igw_edge_rt,
+        vgw_edge_rt,
+        vpc_igw,
+        private_owner,
+        public_owner,
+        vpc_attachment,
+        attachment_assoc,
+        attachment_azs,
+        site_routes,
+        sg_members,
+        firewall_policy,
+        vpc_account,
+        tgw_account,
+    }
+}
+
+/// The prefixes a VGW connection advertises: its own list, else its site's.
+fn connection_prefixes(m: &Model, own: &[IpNet], site: &str) -> Vec<IpNet> {
+    if !own.is_empty() {
+        return own.to_vec();
+    }
+    m.onprem_sites
+        .iter()
+        .find(|s| s.name == site)
+        .map(|s| s.prefixes.clone())
+        .unwrap_or_default()
+}

@@ -104,11 +104,10 @@ fn table_head(out: &mut String, class: &str, cols: &[&str]) {
 }
 
 fn pct(a: usize, b: usize) -> String {
-    if b == 0 {
-        "–".into()
-    } else {
-        format!("{}%", a * 100 / b)
-    }
+    (a * 100)
+        .checked_div(b)
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "–".into())
 }
 
 impl HtmlReport<'_> {

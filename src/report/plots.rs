@@ -170,9 +170,9 @@ impl Heatmap {
                         if c == 0 {
                             continue;
                         }
-                        let xa = cx + (left * cs as usize / total) as i32;
+                        let xa = cx + (left * cs as usize).checked_div(total).unwrap_or(0) as i32;
                         left += c;
-                        let xb = cx + (left * cs as usize / total) as i32;
+                        let xb = cx + (left * cs as usize).checked_div(total).unwrap_or(0) as i32;
                         root.draw(&Rectangle::new(
                             [(xa, cy), (xb, cy + cs)],
                             class_colour(CellClass::ALL[k]).filled(),

@@ -148,3 +148,35 @@ pub fn html_table(r: &VerifyReport) -> String {
     s.push_str("</tbody>\n</table>\n");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::verify::{IntentResult, VerifySummary};
+    use crate::ingest::policy::{IntentKind, Pos};
+
+    #[test]
+    fn html_table_escapes_and_marks_status() {
+        let r = VerifyReport {
+            input: "x".into(),
+            results: vec![IntentResult {
+                policy: "p.json".into(),
+                name: "a<b".into(),
+                kind: IntentKind::Isolated,
+                description: None,
+                location: Pos { line: 2, column: 3 },
+                status: Status::Error,
+                flows_checked: 0,
+                violation_count: 0,
+                violations: vec![],
+                error: Some("no VPC `v&w`".into()),
+            }],
+            summary: VerifySummary::default(),
+        };
+        let h = html_table(&r);
+        assert!(h.contains("<td>a&lt;b</td>"), "{h}");
+        assert!(h.contains("<td class=\"error\">error</td>"), "{h}");
+        assert!(h.contains("v&amp;w"), "{h}");
+        assert!(text(&r).contains("ERROR a<b (isolated) p.json:2:3"));
+    }
+}

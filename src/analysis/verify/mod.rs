@@ -719,3 +719,45 @@ mod tests {
         assert!(judge(IntentKind::Isolated, &None, &t(Verdict::Denied, &[], None)).is_none());
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use crate::ingest::policy::parse;
+
+    #[test]
+    fn hook_lists_what_a_failure_breaks_and_rows_summarise() {
+        let m = crate::ingest::load_reference().expect("reference").model;
+        let p = parse(
+            br#"{"intents": [
+  {"name": "builder-reaches-prod", "type": "reachable", "from": ["endpoint:builder-runner-a"],
+   "to": ["endpoint:prod-app-a"], "services": ["tcp/443"]},
+  {"name": "dev-isolated", "type": "isolated", "from": ["env:dev"], "to": ["env:prod"]}
+]}"#,
+            "p.json",
+        )
+        .unwrap();
+        assert!(resolve_errors(&m, &p).is_empty());
+        assert!(violated(&m, &FailureSet::default(), std::slice::from_ref(&p)).is_empty());
+        let fs = FailureSet {
+            failed: ["eu-west-1a".to_string()].into_iter().collect(),
+        };
+        assert_eq!(
+            violated(&m, &fs, std::slice::from_ref(&p)),
+            ["builder-reaches-prod"]
+        );
+        let dp = Dataplane::compile_with_failures(&m, &fs);
+        let r = check(&dp, &m, &p);
+        let rows = r.rows();
+        assert_eq!(rows[0].status, "violated");
+        assert!(
+            rows[0].counterexample.starts_with(
+                "builder-runner-a -> prod-app-a: tcp 10.64.16.10:49152 -> 10.64.96.10:443"
+            ),
+            "{}",
+            rows[0].counterexample
+        );
+        assert_eq!(rows[1].status, "holds");
+        assert!(rows[1].counterexample.is_empty());
+    }
+}

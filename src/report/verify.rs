@@ -46,6 +46,9 @@ pub fn trace_text(t: &Trace, indent: &str) -> String {
     s
 }
 
+/// Violations per intent whose trace the text output prints (JSON has them all).
+pub const TEXT_TRACES: usize = 3;
+
 fn status_word(s: Status) -> &'static str {
     match s {
         Status::Holds => "PASS",
@@ -74,7 +77,7 @@ fn result_text(out: &mut String, r: &IntentResult) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "      {e}");
     }
-    for v in &r.violations {
+    for (k, v) in r.violations.iter().enumerate() {
         let _ = writeln!(
             out,
             "      {} -> {}: {}: {}",
@@ -83,8 +86,10 @@ fn result_text(out: &mut String, r: &IntentResult) {
             flow_text(&v.flow),
             v.problem
         );
-        if let Some(t) = &v.trace {
-            out.push_str(&trace_text(t, "          "));
+        if k < TEXT_TRACES {
+            if let Some(t) = &v.trace {
+                out.push_str(&trace_text(t, "          "));
+            }
         }
     }
     if r.violation_count > r.violations.len() {

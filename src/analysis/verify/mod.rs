@@ -26,8 +26,8 @@ pub use crate::ingest::policy::Policy;
 
 /// Violations listed per intent (the count is always exact).
 pub const MAX_LISTED: usize = 50;
-/// Violations per intent that carry their full trace.
-pub const MAX_TRACED: usize = 3;
+/// Violations per intent that carry their full trace (every listed one).
+pub const MAX_TRACED: usize = MAX_LISTED;
 
 /// Whether an intent holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,7 +65,7 @@ pub struct Violation {
     pub problem: String,
     /// Where in the policy file (the intent, or the scope's matching `MatchPaths` entry).
     pub location: Pos,
-    /// The hop-by-hop trace (the first [`MAX_TRACED`] violations of an intent).
+    /// The hop-by-hop trace (of the first [`MAX_TRACED`] violations of an intent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace>,
 }

@@ -360,3 +360,53 @@ fn diff_policy_reports_the_intents_a_change_breaks() {
         "{v}"
     );
 }
+
+/// The table of scenarios/policies/README.md: which intents and scopes each what-if
+/// change breaks.
+#[test]
+fn each_what_if_change_breaks_exactly_the_documented_intents() {
+    let table: &[(&str, &[&str])] = &[
+        (
+            "onprem-bypass",
+            &[
+                "onprem-workloads-inspected",
+                "inspection-is-symmetric",
+                "naa-onprem-spokes-through-firewall",
+            ],
+        ),
+        (
+            "disable-appliance-mode",
+            &[
+                "builder-deploys-to-test-and-prod",
+                "inspection-is-symmetric",
+            ],
+        ),
+        (
+            "remove-igw-edge-association",
+            &["internet-ingress-inspected", "naa-ingress-through-firewall"],
+        ),
+        (
+            "blackhole-prod-route",
+            &["builder-deploys-to-test-and-prod"],
+        ),
+        ("fail-az-a", &["builder-deploys-to-test-and-prod"]),
+    ];
+    for (change, expected) in table {
+        let (o, v) = variant(
+            &format!("scenarios/what-if/{change}.json"),
+            &[POLICY, NAA_INGRESS, NAA_ONPREM],
+        );
+        assert_eq!(o.status.code(), Some(1), "{change}: {}", stderr(&o));
+        let mut broken: Vec<&str> = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] != "holds")
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        broken.sort();
+        let mut want = expected.to_vec();
+        want.sort();
+        assert_eq!(broken, want, "{change}");
+    }
+}

@@ -5,5 +5,8 @@
 pub mod diff;
 pub mod failures;
 pub mod inventory;
+pub mod junit;
 pub mod matrix;
+pub mod sarif;
 pub mod trace;
+pub mod verify;

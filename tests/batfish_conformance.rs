@@ -372,7 +372,7 @@ struct Outcome {
 impl Outcome {
     fn agrees(&self) -> bool {
         self.got == Some(self.expected)
-            && self.reverse.map_or(true, |(e, g)| g == Some(e))
+            && self.reverse.is_none_or(|(e, g)| g == Some(e))
             && self.hops_ok
     }
 }

@@ -410,3 +410,40 @@ fn each_what_if_change_breaks_exactly_the_documented_intents() {
         assert_eq!(broken, want, "{change}");
     }
 }
+
+/// A mistake in one AZ only (the inspection VPC's TGW subnet in eu-west-1b sends
+/// traffic straight to the NAT gateway): only flows the Transit Gateway hashes to
+/// eu-west-1b are hit. Verification varies the source port until every AZ of the
+/// inspection is met, so the mistake is found whatever AZ the first flow lands in.
+#[test]
+fn a_mistake_in_one_az_is_found() {
+    let d = tempfile::tempdir().unwrap();
+    let change = write(
+        d.path(),
+        "az-b.json",
+        r#"[{"op": "replace-route", "route_table": "inspection-tgw-rt-b",
+              "route": {"destination": "0.0.0.0/0", "target": {"nat_gateway": "inspection-nat-b"}}}]"#,
+    );
+    let (o, v) = variant(&change, &[POLICY]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let egress = result(&v, "internet-egress-inspected");
+    assert_eq!(egress["status"], "violated");
+    for f in egress["violations"].as_array().unwrap() {
+        let azs: Vec<&str> = f["trace"]["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["kind"] == "nat-gateway")
+            .filter_map(|h| h["az"].as_str())
+            .collect();
+        assert_eq!(azs, ["eu-west-1b"], "{f}");
+    }
+    let deploy = result(&v, "builder-deploys-to-test-and-prod");
+    assert_eq!(deploy["status"], "violated");
+    // Some of these were found only on another source port than the first one.
+    assert!(deploy["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["flow"]["src_port"] != 49152));
+}

@@ -147,26 +147,6 @@ const BATFISH_DIFFERS: &[(&str, Verdict, &str)] = &[(
 /// Records lztwin does not reproduce yet: (record id, why). Each is a known gap of the
 /// importer or the simulator, printed on every run; the list only shrinks.
 const PENDING: &[(&str, &str)] = &[
-    // Fixed by the walk.rs patch "the reply of a flow through a gateway endpoint comes
-    // back through the endpoint; an unowned address names the subnet that holds it",
-    // waiting for the lead's walk.rs refactor to land.
-    (
-        "test-vpc-peering/testFromBtoUnusedIp/1",
-        "lztwin stops at the VPC, not at the subnet that holds the unowned address",
-    ),
-    (
-        "test-vpn-gateway/testFromOnPrem/2",
-        "as testFromBtoUnusedIp/1",
-    ),
-    (
-        "test-vpc-endpoint-gateway/testFromSubnetPrivate_configuredAwsService/1",
-        "the reply of a flow through a gateway endpoint comes back from the Internet, not \
-         through the endpoint",
-    ),
-    (
-        "test-vpc-endpoint-gateway/testFromSubnetPublic_configuredAwsService/1",
-        "as testFromSubnetPrivate_configuredAwsService/1",
-    ),
     (
         "test-vpn-gateway/testInternetToUnderlayInterfaceIp/1",
         "the VPN tunnels' outside addresses (in the CustomerGatewayConfiguration XML) are \

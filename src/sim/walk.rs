@@ -39,6 +39,8 @@ pub(crate) struct FlowState {
     pub fw: Vec<(usize, usize)>,
     /// NAT translations: (NAT gateway, original source).
     pub nat: Vec<(usize, IpAddr)>,
+    /// The gateway endpoint (VPC endpoint, VPC) the flow left through to an AWS service.
+    pub gateway_endpoint: Option<(usize, usize)>,
 }
 
 /// Where a successful walk ended.
@@ -264,6 +266,13 @@ impl<'a> Walk<'a> {
     }
 
     fn internet_send(&mut self) -> Outcome {
+        // The reply of a flow that left through a gateway endpoint comes back through
+        // that endpoint, not from the Internet ("Gateway endpoints": the service's
+        // traffic to and from the VPC goes through the endpoint,
+        // <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>).
+        if let Some((v, vpc)) = self.reply.and_then(|st| st.gateway_endpoint) {
+            return self.gateway_endpoint_reply(v, vpc);
+        }
         let dp = self.dp;
         let dst = self.pkt.dst;
         hop!(
@@ -292,6 +301,28 @@ impl<'a> Walk<'a> {
             return Err((Verdict::NoRoute, "NO_ROUTE_TO_DESTINATION"));
         };
         self.igw_ingress(igw, vpc)
+    }
+
+    /// The reply of an AWS service enters the VPC through gateway endpoint `v`.
+    fn gateway_endpoint_reply(&mut self, v: usize, vpc: usize) -> Outcome {
+        let dp = self.dp;
+        let Some(e) = dp.model.vpc_endpoints.get(v) else {
+            return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
+        };
+        hop!(
+            self,
+            "vpc-endpoint",
+            e.id.as_deref(),
+            &e.name,
+            self.vpc_account(vpc),
+            None,
+            "enter",
+            format!(
+                "reply from the AWS service at {} through the gateway endpoint",
+                self.pkt.src
+            ),
+        );
+        self.deliver_local(vpc, None, Via::Local)
     }
 
     fn onprem_send(&mut self, site: usize) -> Outcome {
@@ -551,6 +582,7 @@ impl<'a> Walk<'a> {
                     "exit",
                     "gateway endpoint to an AWS service (not modelled further)".into(),
                 );
+                self.state.gateway_endpoint = Some((*v, vpc));
                 self.end = End::Internet;
                 Ok(Verdict::ExitsNetwork)
             }
@@ -592,17 +624,39 @@ impl<'a> Walk<'a> {
                 }
             }
             None => {
-                let v = &dp.model.vpcs[vpc];
-                hop!(
-                    self,
-                    "vpc",
-                    v.id.as_deref(),
-                    &v.name,
-                    self.vpc_account(vpc),
-                    None,
-                    "drop",
-                    format!("no interface holds {}", self.pkt.dst),
-                );
+                // The local route covers the whole VPC CIDR [RT]; an address no interface
+                // holds has no destination. Name the subnet that contains it, if any.
+                let dst = self.pkt.dst;
+                let holder = (0..dp.model.subnets.len()).find(|s| {
+                    dp.vpc_of_subnet(*s) == Some(vpc) && {
+                        let sn = &dp.model.subnets[*s];
+                        match dst {
+                            IpAddr::V4(a) => sn.cidr.contains(&a),
+                            IpAddr::V6(a) => sn.ipv6_cidr.is_some_and(|c| c.contains(&a)),
+                        }
+                    }
+                });
+                if let Some(s) = holder {
+                    let cidr = dp.model.subnets[s].cidr;
+                    self.subnet_hop(
+                        "subnet",
+                        s,
+                        "drop",
+                        format!("no interface in {cidr} holds {dst}"),
+                    );
+                } else {
+                    let v = &dp.model.vpcs[vpc];
+                    hop!(
+                        self,
+                        "vpc",
+                        v.id.as_deref(),
+                        &v.name,
+                        self.vpc_account(vpc),
+                        None,
+                        "drop",
+                        format!("no subnet of the VPC holds {dst}"),
+                    );
+                }
                 Err((Verdict::Unreachable, "NO_POSSIBLE_DESTINATION"))
             }
         }

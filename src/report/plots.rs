@@ -26,6 +26,15 @@ fn ensure_font() -> Result<(), String> {
     .clone()
 }
 
+/// SVG text names the embedded font's registration name, which a browser does not know:
+/// point it at DejaVu Sans Mono, falling back to any monospace font.
+fn svg_fonts(s: String) -> String {
+    s.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        "font-family=\"DejaVu Sans Mono, monospace\"",
+    )
+}
+
 /// The colour of a heatmap class (colour-blind-friendly, ColorBrewer RdYlBu-like).
 pub fn class_colour(c: CellClass) -> RGBColor {
     match c {
@@ -220,7 +229,7 @@ impl Heatmap {
             let root = SVGBackend::with_string(&mut s, self.size()).into_drawing_area();
             self.draw(&root)?;
         }
-        Ok(s)
+        Ok(svg_fonts(s))
     }
 
     /// Write a PNG file.
@@ -384,7 +393,7 @@ impl CoverageChart {
             let root = SVGBackend::with_string(&mut s, self.size()).into_drawing_area();
             self.draw(&root)?;
         }
-        Ok(s)
+        Ok(svg_fonts(s))
     }
 
     /// Write a PNG file.
@@ -447,6 +456,10 @@ mod tests {
         assert!(w >= label + 45 * cell && hgt >= label + 45 * cell);
         let svg = h.svg().unwrap();
         assert!(svg.starts_with("<svg"));
+        assert!(
+            !svg.contains(FAMILY),
+            "browsers cannot resolve the registration name"
+        );
         // Every label appears as text (rows and columns).
         assert_eq!(svg.matches("workloads-prod-44").count(), 2);
     }

@@ -65,16 +65,32 @@ impl PathOutcome {
         }
     }
 
-    /// From a trace.
+    /// From a trace: the round trip when the trace holds the reply (a flow whose reply
+    /// is dropped is broken: it takes the reply's verdict, with its reason prefixed
+    /// `RETURN_`), else the forward direction.
     pub fn from_trace(t: &Trace) -> PathOutcome {
         let mut inspected_by = t.inspected_by.clone();
+        let mut verdict = t.verdict;
+        let mut reason = t.reason.clone();
+        let mut hops = t.hops.len();
+        if let Some(r) = &t.return_trace {
+            inspected_by.extend(r.inspected_by.iter().cloned());
+            hops += r.hops.len();
+            if !r.verdict.is_success() {
+                verdict = r.verdict;
+                reason = Some(format!(
+                    "RETURN_{}",
+                    r.reason.as_deref().unwrap_or("DROPPED")
+                ));
+            }
+        }
         inspected_by.sort();
         inspected_by.dedup();
         PathOutcome {
-            verdict: t.verdict,
+            verdict,
             inspected_by,
-            hops: t.hops.len(),
-            reason: t.reason.clone(),
+            hops,
+            reason,
         }
     }
 
@@ -261,14 +277,15 @@ pub fn describe_endpoint(m: &Model, e: &Endpoint) -> (String, EndpointInfo) {
 }
 
 /// The flow analysed from `src` to `dst` for `service`.
-pub fn flow_for(src: &Endpoint, dst: &Endpoint, service: Service) -> Flow {
-    Flow {
-        src: src.ip(),
-        dst: dst.ip(),
-        protocol: service.protocol,
-        src_port: SRC_PORT,
-        dst_port: service.dst_port,
-    }
+pub fn flow_for(model: &Model, src: &Endpoint, dst: &Endpoint, service: Service) -> Flow {
+    crate::sim::flow_between(
+        model,
+        src,
+        dst,
+        service.protocol,
+        SRC_PORT,
+        service.dst_port,
+    )
 }
 
 /// Compute the cell table of `model` with `failures` masked, tracing every pair
@@ -289,7 +306,7 @@ where
     let n = eps.len();
     let (keys, endpoints): (Vec<_>, Vec<_>) =
         eps.iter().map(|e| describe_endpoint(model, e)).unzip();
-    let opts = TraceOptions::default();
+    let opts = TraceOptions { both_ways: true };
     let cells = (0..n * n)
         .into_par_iter()
         .map(|c| {
@@ -301,7 +318,7 @@ where
                 &dp,
                 &eps[i],
                 &eps[j],
-                &flow_for(&eps[i], &eps[j], service),
+                &flow_for(model, &eps[i], &eps[j], service),
                 &opts,
             );
             keep_trace(c, &t);

@@ -5,3 +5,4 @@
 
 pub mod diff;
 pub mod failures;
+pub mod matrix;

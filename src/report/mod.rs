@@ -6,4 +6,5 @@ pub mod diff;
 pub mod dot;
 pub mod failures;
 pub mod inventory;
+pub mod matrix;
 pub mod trace;

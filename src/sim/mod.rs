@@ -97,6 +97,48 @@ pub struct TraceOptions {
     pub both_ways: bool,
 }
 
+/// The flow analysed from `src` to `dst`: an interface sends from its private address;
+/// an interface is addressed by its public (Elastic) IP when the source is on the
+/// Internet (the only way the Internet reaches it), by its private address otherwise.
+pub fn flow_between(
+    m: &crate::model::Model,
+    src: &Endpoint,
+    dst: &Endpoint,
+    protocol: crate::model::Protocol,
+    src_port: u16,
+    dst_port: u16,
+) -> Flow {
+    let dst_ip = match (src, dst) {
+        (Endpoint::Internet { .. }, Endpoint::Interface { eni, ip }) => m
+            .network_interfaces
+            .get(*eni)
+            .and_then(|e| e.public_ip)
+            .map(std::net::IpAddr::V4)
+            .unwrap_or(*ip),
+        (_, d) => d.ip(),
+    };
+    let src_ip = match src {
+        Endpoint::Interface { eni, ip } => m
+            .network_interfaces
+            .get(*eni)
+            .and_then(|e| {
+                e.private_ips
+                    .iter()
+                    .find(|p| p.is_ipv4() == dst_ip.is_ipv4())
+                    .copied()
+            })
+            .unwrap_or(*ip),
+        s => s.ip(),
+    };
+    Flow {
+        src: src_ip,
+        dst: dst_ip,
+        protocol,
+        src_port,
+        dst_port,
+    }
+}
+
 /// Trace `flow` from `src` to `dst` through `dp`: the forward direction hop by hop and,
 /// with `opts.both_ways`, the reply through the state the forward direction created
 /// (security groups, firewall endpoints, NAT translations).

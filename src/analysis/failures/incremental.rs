@@ -66,7 +66,7 @@ impl Baseline {
         let n = eps.len();
         let (keys, endpoints): (Vec<_>, Vec<_>) =
             eps.iter().map(|e| describe_endpoint(model, e)).unzip();
-        let opts = TraceOptions::default();
+        let opts = TraceOptions { both_ways: true };
         let per_cell: Vec<(Option<PathOutcome>, Vec<u32>)> = (0..n * n)
             .into_par_iter()
             .map(|c| {
@@ -78,7 +78,7 @@ impl Baseline {
                     &dp,
                     &eps[i],
                     &eps[j],
-                    &flow_for(&eps[i], &eps[j], service),
+                    &flow_for(model, &eps[i], &eps[j], service),
                     &opts,
                 );
                 let mut touched: Vec<u32> = Vec::new();
@@ -88,7 +88,11 @@ impl Baseline {
                     }
                 };
                 see(&endpoints[i].name);
-                for h in &t.hops {
+                for h in t
+                    .hops
+                    .iter()
+                    .chain(t.return_trace.iter().flat_map(|r| r.hops.iter()))
+                {
                     see(&h.name);
                     see(&h.id);
                     if let Some(az) = &h.az {
@@ -162,7 +166,7 @@ impl Baseline {
         };
         let dp = Dataplane::compile_with_failures(model, &fs);
         let n = self.eps.len();
-        let opts = TraceOptions::default();
+        let opts = TraceOptions { both_ways: true };
         let service = self.table.service;
         let mut changes = Vec::new();
         for c in self.affected(failed) {
@@ -175,7 +179,7 @@ impl Baseline {
                 &dp,
                 &self.eps[i],
                 &self.eps[j],
-                &flow_for(&self.eps[i], &self.eps[j], service),
+                &flow_for(model, &self.eps[i], &self.eps[j], service),
                 &opts,
             );
             let after = PathOutcome::from_trace(&t);

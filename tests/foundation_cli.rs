@@ -443,3 +443,40 @@ fn graph_is_deterministic_dot_of_the_topology() {
     let bad = run(&["graph", path.to_str().unwrap(), "--format", "png"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn minimal_example_traces_to_the_data_centre_and_the_internet() {
+    let path = repo("scenarios/examples/minimal.json");
+    let p = path.to_str().unwrap();
+    let out = run(&[
+        "trace",
+        p,
+        "--from",
+        "app-server",
+        "--to",
+        "onprem:dc",
+        "--dst-port",
+        "22",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("192.168.0.0/16 → dc-vpn"), "{text}");
+    assert!(text.contains("verdict: exits-network"), "{text}");
+    let out = run(&[
+        "trace",
+        p,
+        "--from",
+        "app-server",
+        "--to",
+        "internet",
+        "--both-ways",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nat-gateway        egress-nat-a"), "{text}");
+    assert!(text.contains("verdict: accepted"), "{text}");
+}

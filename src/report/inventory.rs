@@ -587,7 +587,7 @@ fn tgw_inventory(
                     .collect(),
                 propagations: atts
                     .iter()
-                    .filter(|a| a.propagations.iter().any(|p| *p == r.name))
+                    .filter(|a| a.propagations.contains(&r.name))
                     .map(|a| a.name.clone())
                     .collect(),
                 routes: routes.into_iter().map(|(_, l)| l).collect(),

@@ -6,7 +6,7 @@
 //! Protocols are generated canonically (`Protocol::from_number`): the model treats
 //! `Number(6)` and `Tcp` as the same protocol and serialises both as `tcp`.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::type_complexity)]
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use lztwin::model::*;

@@ -6,3 +6,5 @@
 pub mod diff;
 pub mod failures;
 pub mod matrix;
+pub mod naa;
+pub mod verify;

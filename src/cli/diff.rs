@@ -2,6 +2,7 @@
 
 use super::{load_input, CliError, CliResult};
 use lztwin::analysis::diff::{diff_models, Service};
+use lztwin::analysis::verify::violated;
 use lztwin::dataplane::FailureSet;
 use lztwin::ingest::changes;
 use lztwin::model::Protocol;
@@ -47,12 +48,20 @@ pub fn run(a: Args) -> CliResult {
             )))
         }
     };
-    if a.policy.is_some() {
-        return Err(CliError::Usage(
-            "`diff --policy` needs the policy engine, which has not landed yet".into(),
-        ));
-    }
     let base = load_input(&a.base)?;
+    let policy = match &a.policy {
+        Some(f) => {
+            let p = lztwin::ingest::policy::load(f)?;
+            let errors = lztwin::analysis::verify::resolve_errors(&base.model, &p);
+            if !errors.is_empty() {
+                return Err(CliError::Input(lztwin::diag::InputError {
+                    diagnostics: errors,
+                }));
+            }
+            Some(p)
+        }
+        None => None,
+    };
     let (changed, failed) = match (&a.changed, a.apply.is_empty()) {
         (Some(_), false) => {
             return Err(CliError::Usage(
@@ -88,13 +97,22 @@ pub fn run(a: Args) -> CliResult {
         protocol,
         dst_port: a.dst_port,
     };
-    let report = diff_models(
+    let mut report = diff_models(
         &base.model,
         &FailureSet::default(),
         &changed,
         &failed,
         service,
     );
+    // Policies that held on BASE and break on the changed environment.
+    if let Some(p) = &policy {
+        let ps = std::slice::from_ref(p);
+        let before = violated(&base.model, &FailureSet::default(), ps);
+        report.summary.policies_broken = violated(&changed, &failed, ps)
+            .into_iter()
+            .filter(|n| !before.contains(n))
+            .collect();
+    }
     let text = render_fn(&report);
     match &a.out {
         Some(dir) => {
@@ -105,5 +123,13 @@ pub fn run(a: Args) -> CliResult {
         }
         None => print!("{text}"),
     }
-    Ok(())
+    if report.summary.policies_broken.is_empty() {
+        Ok(())
+    } else {
+        eprintln!(
+            "policies broken by the change: {}",
+            report.summary.policies_broken.join(", ")
+        );
+        Err(CliError::Violations)
+    }
 }

@@ -63,12 +63,28 @@ pub fn run(a: Args) -> CliResult {
             )))
         }
     };
-    if a.policy.is_some() {
-        return Err(CliError::Usage(
-            "`failures --policy` needs the policy engine, which has not landed yet".into(),
-        ));
-    }
     let loaded = load_input(&a.input)?;
+    let policies = match &a.policy {
+        Some(f) => {
+            let p = lztwin::ingest::policy::load(f)?;
+            let errors = lztwin::analysis::verify::resolve_errors(&loaded.model, &p);
+            if !errors.is_empty() {
+                return Err(CliError::Input(lztwin::diag::InputError {
+                    diagnostics: errors,
+                }));
+            }
+            vec![p]
+        }
+        None => Vec::new(),
+    };
+    let check = |m: &lztwin::model::Model, fs: &lztwin::dataplane::FailureSet| {
+        lztwin::analysis::verify::violated(m, fs, &policies)
+    };
+    let policy_check: Option<lztwin::analysis::failures::PolicyCheck<'_>> = if policies.is_empty() {
+        None
+    } else {
+        Some(&check)
+    };
     let opts = SweepOptions {
         service: Service {
             protocol,
@@ -85,7 +101,8 @@ pub fn run(a: Args) -> CliResult {
     let bar =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_message("failure scenarios");
-    let report = sweep(&loaded.model, &opts, None, &|| bar.inc(1)).map_err(CliError::Usage)?;
+    let report =
+        sweep(&loaded.model, &opts, policy_check, &|| bar.inc(1)).map_err(CliError::Usage)?;
     bar.finish_and_clear();
     let text = render_fn(&report);
     match &a.out {

@@ -63,7 +63,6 @@ pub enum CliError {
     /// Bad usage (exit 2).
     Usage(String),
     /// A check found violations (exit 1); the report was already printed.
-    #[allow(dead_code)] // used once `verify` lands
     Violations,
     /// Writing output failed (exit 2).
     Io(String),

@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod changes;
 pub mod native;
+pub mod policy;
 pub mod synthetic;
 
 use crate::diag::{Diagnostic, InputError};

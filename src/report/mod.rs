@@ -6,5 +6,8 @@ pub mod diff;
 pub mod dot;
 pub mod failures;
 pub mod inventory;
+pub mod junit;
 pub mod matrix;
+pub mod sarif;
 pub mod trace;
+pub mod verify;

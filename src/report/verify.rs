@@ -46,6 +46,9 @@ pub fn trace_text(t: &Trace, indent: &str) -> String {
     s
 }
 
+/// Violations per intent whose trace the text output prints (JSON has them all).
+pub const TEXT_TRACES: usize = 3;
+
 fn status_word(s: Status) -> &'static str {
     match s {
         Status::Holds => "PASS",
@@ -74,7 +77,7 @@ fn result_text(out: &mut String, r: &IntentResult) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "      {e}");
     }
-    for v in &r.violations {
+    for (k, v) in r.violations.iter().enumerate() {
         let _ = writeln!(
             out,
             "      {} -> {}: {}: {}",
@@ -83,8 +86,10 @@ fn result_text(out: &mut String, r: &IntentResult) {
             flow_text(&v.flow),
             v.problem
         );
-        if let Some(t) = &v.trace {
-            out.push_str(&trace_text(t, "          "));
+        if k < TEXT_TRACES {
+            if let Some(t) = &v.trace {
+                out.push_str(&trace_text(t, "          "));
+            }
         }
     }
     if r.violation_count > r.violations.len() {
@@ -147,4 +152,36 @@ pub fn html_table(r: &VerifyReport) -> String {
     }
     s.push_str("</tbody>\n</table>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::verify::{IntentResult, VerifySummary};
+    use crate::ingest::policy::{IntentKind, Pos};
+
+    #[test]
+    fn html_table_escapes_and_marks_status() {
+        let r = VerifyReport {
+            input: "x".into(),
+            results: vec![IntentResult {
+                policy: "p.json".into(),
+                name: "a<b".into(),
+                kind: IntentKind::Isolated,
+                description: None,
+                location: Pos { line: 2, column: 3 },
+                status: Status::Error,
+                flows_checked: 0,
+                violation_count: 0,
+                violations: vec![],
+                error: Some("no VPC `v&w`".into()),
+            }],
+            summary: VerifySummary::default(),
+        };
+        let h = html_table(&r);
+        assert!(h.contains("<td>a&lt;b</td>"), "{h}");
+        assert!(h.contains("<td class=\"error\">error</td>"), "{h}");
+        assert!(h.contains("v&amp;w"), "{h}");
+        assert!(text(&r).contains("ERROR a<b (isolated) p.json:2:3"));
+    }
 }

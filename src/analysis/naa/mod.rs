@@ -23,7 +23,9 @@
 
 use crate::analysis::verify::classes::{service_classes, ServiceClass};
 use crate::analysis::verify::select::{Picked, Resolver};
-use crate::analysis::verify::{IntentResult, Status, Violation, MAX_LISTED, MAX_TRACED};
+use crate::analysis::verify::{
+    AzCover, InspectionAzs, IntentResult, Status, Violation, MAX_AZ_TRIES, MAX_LISTED, MAX_TRACED,
+};
 use crate::dataplane::Dataplane;
 use crate::ingest::policy::{
     parse_prefix, AccessScopePath, IntentKind, NaaScope, PacketHeaderStatement, PathStatement,
@@ -624,6 +626,7 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
         }
     }
     let opts = TraceOptions { both_ways: false };
+    let azs = InspectionAzs::new(m);
     let per_pair: Vec<(usize, Vec<Violation>)> = pairs
         .par_iter()
         .map(|(a, b)| {
@@ -640,7 +643,7 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
                 let (dst_res, dst_full) = endpoint_resources(m, &dst);
                 for c in &classes {
                     let ports = c.protocol.has_ports();
-                    let f = Flow {
+                    let first = Flow {
                         src: a.endpoint.ip(),
                         dst: dst.ip(),
                         protocol: c.protocol,
@@ -653,27 +656,35 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
                     };
                     if !matches
                         .iter()
-                        .any(|p| p.may_match(&f, &src_res, src_full, &dst_res, dst_full))
+                        .any(|p| p.may_match(&first, &src_res, src_full, &dst_res, dst_full))
                     {
                         continue;
                     }
-                    let t = trace(dp, &a.endpoint, &dst, &f, &opts);
-                    n += 1;
-                    if !t.verdict.is_success() {
-                        continue;
-                    }
-                    let path = path_resources(m, &ix, &a.endpoint, &dst, &t);
-                    let Some(mi) = matches.iter().position(|p| p.matches(&f, &path)) else {
-                        continue;
-                    };
-                    if excludes.iter().any(|p| p.matches(&f, &path)) {
-                        continue;
-                    }
-                    v.push(Violation {
-                        from: a.label.clone(),
-                        to: b.label.clone(),
-                        flow: f,
-                        problem: format!(
+                    // As in intents: vary the source port until every AZ of the
+                    // inspection met has been met (the TGW hashes the flow to an AZ).
+                    let base = first;
+                    let mut f = first;
+                    let mut seen = AzCover::default();
+                    let mut tries = 0;
+                    loop {
+                        let t = trace(dp, &a.endpoint, &dst, &f, &opts);
+                        n += 1;
+                        seen.add(&azs, &t);
+                        let finding = if t.verdict.is_success() {
+                            let path = path_resources(m, &ix, &a.endpoint, &dst, &t);
+                            matches
+                                .iter()
+                                .position(|p| p.matches(&f, &path))
+                                .filter(|_| !excludes.iter().any(|p| p.matches(&f, &path)))
+                        } else {
+                            None
+                        };
+                        if let Some(mi) = finding {
+                            v.push(Violation {
+                                from: a.label.clone(),
+                                to: b.label.clone(),
+                                flow: f,
+                                problem: format!(
                             "finding: {} path matches MatchPaths[{mi}] and no ExcludePaths entry{}",
                             t.verdict.as_str(),
                             if t.inspected_by.is_empty() {
@@ -682,9 +693,19 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
                                 format!(" (inspected by {})", t.inspected_by.join(", "))
                             }
                         ),
-                        location: scope.match_pos.get(mi).copied().unwrap_or(scope.pos),
-                        trace: Some(t),
-                    });
+                                location: scope.match_pos.get(mi).copied().unwrap_or(scope.pos),
+                                trace: Some(t),
+                            });
+                        }
+                        if !ports || seen.complete(&azs) || tries >= MAX_AZ_TRIES {
+                            break;
+                        }
+                        tries += 1;
+                        f = Flow {
+                            src_port: base.src_port + tries,
+                            ..base
+                        };
+                    }
                 }
             }
             (n, v)

@@ -18,14 +18,27 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Every prefix the model's forwarding or filtering decides on (routes, VPC and subnet
-/// CIDRs, prefix-list entries, SG / NACL / firewall rule CIDRs, on-prem prefixes) plus
-/// the host prefix of every address it assigns (ENI private and public IPs, NAT
-/// gateways, interface endpoints).
+/// CIDRs, prefix-list entries, SG / NACL / firewall rule CIDRs, on-prem prefixes), the
+/// private ranges internet gateways refuse, and the host prefix of every address the
+/// model assigns (ENI private and public IPs, NAT gateways, interface endpoints).
 pub fn model_prefixes(m: &Model) -> BTreeSet<IpNet> {
     let mut s = BTreeSet::new();
     let mut add = |p: IpNet| {
         s.insert(p.trunc());
     };
+    // The ranges an internet gateway will not route (RFC 1918 and the RFC 6598 shared
+    // space): Reachability Analyzer's IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS and
+    // IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS; the trace decides on them too.
+    for p in [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+    ] {
+        if let Ok(p) = p.parse() {
+            add(p);
+        }
+    }
     for v in &m.vpcs {
         v.cidrs.iter().for_each(|c| add(*c));
     }

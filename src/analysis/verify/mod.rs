@@ -26,8 +26,8 @@ pub use crate::ingest::policy::Policy;
 
 /// Violations listed per intent (the count is always exact).
 pub const MAX_LISTED: usize = 50;
-/// Violations per intent that carry their full trace.
-pub const MAX_TRACED: usize = 3;
+/// Violations per intent that carry their full trace (every listed one).
+pub const MAX_TRACED: usize = MAX_LISTED;
 
 /// Whether an intent holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,7 +65,7 @@ pub struct Violation {
     pub problem: String,
     /// Where in the policy file (the intent, or the scope's matching `MatchPaths` entry).
     pub location: Pos,
-    /// The hop-by-hop trace (the first [`MAX_TRACED`] violations of an intent).
+    /// The hop-by-hop trace (of the first [`MAX_TRACED`] violations of an intent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace>,
 }
@@ -364,6 +364,78 @@ pub fn inspection_ids(m: &Model, ix: &crate::model::Index, name: &str) -> Option
     Some(out)
 }
 
+/// Extra source ports tried per flow class to meet every AZ of its inspection.
+pub const MAX_AZ_TRIES: u16 = 12;
+
+/// The AZ of every inspection endpoint, by id and name, and the AZs of each inspection
+/// component (a firewall or a Gateway Load Balancer). With appliance mode on, and for
+/// traffic from VPN / Direct Connect attachments, the Transit Gateway picks the AZ by a
+/// hash of the flow ("Appliance mode",
+/// <https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html>):
+/// one representative flow meets one AZ's endpoint, so verification varies the source
+/// port (within the ephemeral range: the class does not change) until every AZ of the
+/// component has been met, or [`MAX_AZ_TRIES`] more flows were traced.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InspectionAzs {
+    /// Endpoint id or name → (component, AZ).
+    by_id: std::collections::BTreeMap<String, (String, String)>,
+    /// Component → its AZs.
+    azs: std::collections::BTreeMap<String, BTreeSet<String>>,
+}
+
+impl InspectionAzs {
+    pub(crate) fn new(m: &Model) -> InspectionAzs {
+        let mut out = InspectionAzs::default();
+        let az_of = |subnet: &str| {
+            select::find(&m.subnets, subnet, |x| (&x.name, x.id.as_deref()))
+                .map(|i| m.subnets[i].az.clone())
+        };
+        let mut add = |group: &str, name: &str, id: Option<&str>, az: Option<String>| {
+            let Some(az) = az else { return };
+            out.azs
+                .entry(group.to_string())
+                .or_default()
+                .insert(az.clone());
+            for k in std::iter::once(name).chain(id) {
+                out.by_id
+                    .insert(k.to_string(), (group.to_string(), az.clone()));
+            }
+        };
+        for f in &m.firewalls {
+            for e in &f.endpoints {
+                add(&f.name, &e.name, e.id.as_deref(), az_of(&e.subnet));
+            }
+        }
+        for e in &m.vpc_endpoints {
+            if let (Some(g), Some(sn)) = (&e.gateway_load_balancer, &e.subnet) {
+                add(g, &e.name, e.id.as_deref(), az_of(sn));
+            }
+        }
+        out
+    }
+}
+
+/// The AZs met so far per inspection component.
+#[derive(Default)]
+pub(crate) struct AzCover(std::collections::BTreeMap<String, BTreeSet<String>>);
+
+impl AzCover {
+    pub(crate) fn add(&mut self, azs: &InspectionAzs, t: &Trace) {
+        for id in &t.inspected_by {
+            if let Some((g, az)) = azs.by_id.get(id) {
+                self.0.entry(g.clone()).or_default().insert(az.clone());
+            }
+        }
+    }
+
+    /// Every component met so far has been met in all its AZs.
+    pub(crate) fn complete(&self, azs: &InspectionAzs) -> bool {
+        self.0
+            .iter()
+            .all(|(g, seen)| azs.azs.get(g).is_none_or(|all| all.is_subset(seen)))
+    }
+}
+
 /// The flow from `src` to `dst` for a service class. Flows from the Internet address an
 /// ENI by its public IP when it has one (`dst_public`).
 fn make_flow(src: &Picked, dst_ip: std::net::IpAddr, c: &ServiceClass) -> Flow {
@@ -564,6 +636,7 @@ pub fn check_intent(
     let both_ways = matches!(i.kind, IntentKind::Reachable | IntentKind::Symmetric);
     let opts = TraceOptions { both_ways };
     let pairs = pairs(&res, i.both_directions);
+    let azs = InspectionAzs::new(r.model());
     let per_pair: Vec<(usize, Vec<Violation>)> = pairs
         .par_iter()
         .map(|(a, b)| {
@@ -571,18 +644,34 @@ pub fn check_intent(
             let mut v = Vec::new();
             for dst in dst_variants(a, b) {
                 for c in &svc {
-                    let f = make_flow(a, dst.ip(), c);
-                    let t = trace(dp, &a.endpoint, &dst, &f, &opts);
-                    n += 1;
-                    if let Some(problem) = judge(i.kind, &res.through, &t) {
-                        v.push(Violation {
-                            from: a.label.clone(),
-                            to: b.label.clone(),
-                            flow: f,
-                            problem,
-                            location: i.pos,
-                            trace: Some(t),
-                        });
+                    let base = make_flow(a, dst.ip(), c);
+                    let mut seen = AzCover::default();
+                    let mut tries = 0;
+                    let mut f = base;
+                    loop {
+                        let t = trace(dp, &a.endpoint, &dst, &f, &opts);
+                        n += 1;
+                        seen.add(&azs, &t);
+                        if let Some(problem) = judge(i.kind, &res.through, &t) {
+                            v.push(Violation {
+                                from: a.label.clone(),
+                                to: b.label.clone(),
+                                flow: f,
+                                problem,
+                                location: i.pos,
+                                trace: Some(t),
+                            });
+                        }
+                        // Cover every AZ of the inspection the flow met: the AZ comes
+                        // from a hash of the flow, so vary the source port.
+                        if !c.protocol.has_ports() || seen.complete(&azs) || tries >= MAX_AZ_TRIES {
+                            break;
+                        }
+                        tries += 1;
+                        f = Flow {
+                            src_port: base.src_port + tries,
+                            ..base
+                        };
                     }
                 }
             }
@@ -717,5 +806,47 @@ mod tests {
         )
         .is_some());
         assert!(judge(IntentKind::Isolated, &None, &t(Verdict::Denied, &[], None)).is_none());
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use crate::ingest::policy::parse;
+
+    #[test]
+    fn hook_lists_what_a_failure_breaks_and_rows_summarise() {
+        let m = crate::ingest::load_reference().expect("reference").model;
+        let p = parse(
+            br#"{"intents": [
+  {"name": "builder-reaches-prod", "type": "reachable", "from": ["endpoint:builder-runner-a"],
+   "to": ["endpoint:prod-app-a"], "services": ["tcp/443"]},
+  {"name": "dev-isolated", "type": "isolated", "from": ["env:dev"], "to": ["env:prod"]}
+]}"#,
+            "p.json",
+        )
+        .unwrap();
+        assert!(resolve_errors(&m, &p).is_empty());
+        assert!(violated(&m, &FailureSet::default(), std::slice::from_ref(&p)).is_empty());
+        let fs = FailureSet {
+            failed: ["eu-west-1a".to_string()].into_iter().collect(),
+        };
+        assert_eq!(
+            violated(&m, &fs, std::slice::from_ref(&p)),
+            ["builder-reaches-prod"]
+        );
+        let dp = Dataplane::compile_with_failures(&m, &fs);
+        let r = check(&dp, &m, &p);
+        let rows = r.rows();
+        assert_eq!(rows[0].status, "violated");
+        assert!(
+            rows[0].counterexample.starts_with(
+                "builder-runner-a -> prod-app-a: tcp 10.64.16.10:49152 -> 10.64.96.10:443"
+            ),
+            "{}",
+            rows[0].counterexample
+        );
+        assert_eq!(rows[1].status, "holds");
+        assert!(rows[1].counterexample.is_empty());
     }
 }

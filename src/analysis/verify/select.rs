@@ -294,3 +294,99 @@ impl<'m> Resolver<'m> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::policy::Selector;
+
+    fn reference() -> Model {
+        crate::ingest::load_reference()
+            .expect("reference loads")
+            .model
+    }
+
+    fn labels(r: &Resolver<'_>, s: &str) -> Vec<String> {
+        let sel: Selector = s.parse().unwrap();
+        let mut v: Vec<String> = r
+            .resolve(&sel)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.label)
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn environment_selectors_follow_tags_then_accounts() {
+        let m = reference();
+        let r = Resolver::new(&m, &[]);
+        // shared-dev lives in network-prod but its ENIs are tagged environment: dev.
+        assert_eq!(labels(&r, "env:dev"), ["dev-app-a", "dev-app-b"]);
+        assert_eq!(labels(&r, "env:prod"), ["prod-app-a", "prod-app-b"]);
+        assert_eq!(
+            labels(&r, "env:network"),
+            ["ingress-proxy-a", "ingress-proxy-b"]
+        );
+        // An account and a VPC share the name workloads-prod.
+        assert_eq!(
+            labels(&r, "vpc:workloads-prod"),
+            labels(&r, "account:workloads-prod")
+        );
+        assert_eq!(
+            labels(&r, "account:555555555555"),
+            ["prod-app-a", "prod-app-b"]
+        );
+        assert_eq!(
+            labels(&r, "tag:service=ci-runner"),
+            ["builder-runner-a", "builder-runner-b"]
+        );
+        assert_eq!(labels(&r, "endpoint:10.64.96.10"), ["prod-app-a"]);
+        assert!(r.resolve(&"vpc:nope".parse().unwrap()).is_err());
+        assert!(r.resolve(&"onprem:nowhere".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn address_selectors_split_into_classes() {
+        let m = reference();
+        let r = Resolver::new(&m, &[]);
+        let onprem = r.resolve(&Selector::OnPremAll).unwrap();
+        // Both site prefixes are represented, and 10.10.0.0/16 is cut by the firewall
+        // and SG rules written for it (none split it further in the reference).
+        assert!(onprem
+            .iter()
+            .any(|p| p.endpoint.ip().to_string().starts_with("10.10.")));
+        assert!(onprem
+            .iter()
+            .any(|p| p.endpoint.ip().to_string().starts_with("172.20.")));
+        assert!(onprem.iter().all(|p| p.label == "onprem:corporate-dc"));
+        let internet = r.internet();
+        assert!(!internet.is_empty());
+        for p in &internet {
+            let ip = p.endpoint.ip();
+            assert!(
+                !m.vpcs
+                    .iter()
+                    .any(|v| v.cidrs.iter().any(|c| c.contains(&ip))),
+                "{ip}"
+            );
+            assert!(
+                !m.onprem_sites
+                    .iter()
+                    .any(|s| s.prefixes.iter().any(|c| c.contains(&ip))),
+                "{ip}"
+            );
+        }
+        // A CIDR over a subnet yields its ENI and nothing for the empty rest.
+        let app = r.resolve(&"cidr:10.64.96.0/22".parse().unwrap()).unwrap();
+        assert_eq!(
+            app.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(),
+            ["prod-app-a"]
+        );
+        // A public address is the ENI reached from outside.
+        let public = r.resolve(&"203.0.113.10".parse().unwrap()).unwrap();
+        assert_eq!(public[0].label, "ingress-proxy-a");
+        assert_eq!(public[0].endpoint.ip().to_string(), "203.0.113.10");
+    }
+}

@@ -258,3 +258,68 @@ fn matrix_out_dir_and_errors() {
     let o = lztwin(&["matrix", "/nonexistent/file.json"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/file.json"));
 }
+
+#[test]
+fn analyze_writes_the_report_of_the_reference() {
+    // No INPUT, no --out: the built-in reference into output/<scenario>/ of the cwd.
+    let cwd = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_lztwin"))
+        .arg("analyze")
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.starts_with("landing-zone: 5 accounts, 7 VPCs, 18 endpoints"));
+    assert!(stdout.contains("tcp 443"));
+    assert!(stdout.contains("failure sweep:"));
+    let dir = cwd.path().join("output/landing-zone");
+    for f in [
+        "report.html",
+        "matrix.json",
+        "matrix.csv",
+        "matrix.md",
+        "matrix-tcp-22.json",
+        "matrix-udp-53.csv",
+        "heatmap.png",
+        "heatmap.svg",
+        "heatmap-environment.png",
+        "coverage.png",
+        "coverage.svg",
+        "failures.json",
+    ] {
+        let meta = std::fs::metadata(dir.join(f)).unwrap_or_else(|_| panic!("{f} missing"));
+        assert!(meta.len() > 100, "{f} is too small");
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("id=\"failures\""));
+    assert_eq!(html.matches("<script").count(), 1);
+    // The JSON is the `matrix` command's output for the same service, both ways.
+    let m = matrix_json(&["matrix", &reference(), "--both-ways"]);
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("matrix.json")).unwrap()).unwrap();
+    assert_eq!(m, written);
+    // Same bytes on a second run.
+    let out2 = cwd.path().join("again");
+    let o = lztwin(&["analyze", &reference(), "--out", out2.to_str().unwrap()]);
+    assert!(o.status.success());
+    for f in ["matrix.json", "matrix.csv", "report.html", "heatmap.svg"] {
+        assert_eq!(
+            std::fs::read(dir.join(f)).unwrap(),
+            std::fs::read(out2.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn analyze_bad_input_exits_2() {
+    let o = lztwin(&["analyze", "/nonexistent/estate.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/estate.json"));
+}

@@ -1,7 +1,16 @@
-//! `lztwin analyze [INPUT] [--out DIR]`: the main job.
+//! `lztwin analyze [INPUT] [--out DIR]`: the main job. Runs the matrix for the
+//! reference services, the failure sweep (and policy verification once it lands), writes
+//! `output/<scenario>/` (report.html, matrix.json/.csv/.md per service, heatmaps and the
+//! coverage chart as PNG and SVG, failures.json), and prints a short summary.
 
-use super::{not_yet, CliResult};
-use lztwin::analysis::matrix::Progress;
+use super::{load_input, CliError, CliResult};
+use lztwin::analysis::failures::{self, SweepOptions};
+use lztwin::analysis::matrix::{self, Engine, GroupBy, Matrix, MatrixOptions, Progress};
+use lztwin::dataplane::Dataplane;
+use lztwin::ingest;
+use lztwin::model::Protocol;
+use lztwin::report;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `analyze`.
 #[derive(clap::Args, Debug)]
@@ -23,7 +32,7 @@ pub fn with_progress<T>(what: &str, len: u64, f: impl FnOnce(Progress<'_>) -> T)
     } else {
         ProgressBar::hidden()
     };
-    if let Ok(style) = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {elapsed}") {
+    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}") {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(what.to_string());
@@ -32,7 +41,194 @@ pub fn with_progress<T>(what: &str, len: u64, f: impl FnOnce(Progress<'_>) -> T)
     out
 }
 
+/// The services `analyze` evaluates: HTTPS, SSH (deploys) and DNS, the ports the
+/// reference landing zone's firewall rules are written for.
+pub const SERVICES: [(Protocol, u16); 3] = [
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 22),
+    (Protocol::Udp, 53),
+];
+
+/// A directory name for a scenario name (which is user input): letters, digits, `.`,
+/// `-`, `_`; anything else becomes `_`; never empty, `.` or `..`.
+pub fn dir_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.chars().all(|c| c == '.') {
+        "scenario".into()
+    } else {
+        s
+    }
+}
+
+fn write(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
+    written.push(path.to_path_buf());
+    Ok(())
+}
+
 /// Run `analyze`.
-pub fn run(_a: Args) -> CliResult {
-    not_yet("analyze")
+pub fn run(a: Args) -> CliResult {
+    let loaded = match &a.input {
+        Some(i) => load_input(i)?,
+        None => {
+            let l = ingest::load_reference()?;
+            for w in &l.warnings {
+                eprintln!("{w}");
+            }
+            l
+        }
+    };
+    let model = &loaded.model;
+    let dir = match &a.out {
+        Some(d) => PathBuf::from(d),
+        None => Path::new("output").join(dir_name(&model.name)),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::Io(format!("cannot create {}: {e}", dir.display())))?;
+    let dp = Dataplane::compile(model);
+    let n_eps = lztwin::sim::endpoint::all_endpoints(model).len() as u64;
+    let mut written = Vec::new();
+    let mut matrices: Vec<Matrix> = Vec::new();
+    for (protocol, port) in SERVICES {
+        let opts = MatrixOptions {
+            protocol,
+            dst_port: port,
+            group_by: None,
+            both_ways: true,
+            engine: Engine::Fast,
+        };
+        let m = with_progress(&format!("matrix {protocol}/{port}"), n_eps, |p| {
+            matrix::compute_with_progress(&dp, model, &opts, p)
+        });
+        let stem = if matrices.is_empty() {
+            "matrix".to_string()
+        } else {
+            format!("matrix-{protocol}-{port}")
+        };
+        let mut buf = Vec::new();
+        report::matrix::write_json(&m, &mut buf)?;
+        write(&dir.join(format!("{stem}.json")), &buf, &mut written)?;
+        let mut buf = Vec::new();
+        report::matrix::write_csv(&m, &mut buf)?;
+        write(&dir.join(format!("{stem}.csv")), &buf, &mut written)?;
+        write(
+            &dir.join(format!("{stem}.md")),
+            report::matrix::md(&m).as_bytes(),
+            &mut written,
+        )?;
+        matrices.push(m);
+    }
+    drop(dp);
+    let main = &matrices[0];
+    written.extend(report::plots::write_plots(main, &dir).map_err(CliError::Io)?);
+    let heat = report::plots::Heatmap::from_matrix(main, GroupBy::Account);
+    let heat_env = report::plots::Heatmap::from_matrix(main, GroupBy::Environment);
+    let cov = report::plots::CoverageChart::from_matrix(main);
+    let plots = vec![
+        (heat.title.clone(), heat.svg().map_err(CliError::Io)?),
+        (
+            heat_env.title.clone(),
+            heat_env.svg().map_err(CliError::Io)?,
+        ),
+        (cov.title.clone(), cov.svg().map_err(CliError::Io)?),
+    ];
+
+    // Failure sweep: every single AZ, attachment and endpoint failure.
+    let sweep_opts = SweepOptions::default();
+    let comps = failures::components(model, &sweep_opts.classes).len() as u64;
+    let sweep = with_progress("failure sweep", comps, |p| {
+        failures::sweep(model, &sweep_opts, None, &|| p(1))
+    });
+    let failures_summary = match &sweep {
+        Ok(r) => {
+            write(
+                &dir.join("failures.json"),
+                report::failures::json(r).as_bytes(),
+                &mut written,
+            )?;
+            Some(failures::summary(r, 10))
+        }
+        Err(e) => {
+            eprintln!("lztwin: failure sweep skipped: {e}");
+            None
+        }
+    };
+
+    // NOTE(matrix): policy verification joins here once the verify engine lands
+    // (HtmlReport::policy, exit 1 on violations).
+    let html = report::html::HtmlReport {
+        model,
+        matrices: matrices.iter().collect(),
+        plots,
+        policy: None,
+        failures: failures_summary.clone(),
+        warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+        max_cells: 2000,
+    };
+    write(
+        &dir.join("report.html"),
+        html.render().as_bytes(),
+        &mut written,
+    )?;
+
+    // Summary.
+    println!(
+        "{}: {} accounts, {} VPCs, {} endpoints",
+        model.name,
+        model.accounts.len(),
+        model.vpcs.len(),
+        main.endpoints.len()
+    );
+    for m in &matrices {
+        let (total, reachable, inspected) = m.totals();
+        println!(
+            "  {:>3} {:<5} {} flows: {} reachable both ways, {} of them inspected",
+            m.service.protocol, m.service.dst_port, total, reachable, inspected
+        );
+    }
+    if let Some(f) = &failures_summary {
+        let worst = f
+            .top
+            .first()
+            .map(|(n, lost, li, _)| {
+                format!("; worst: {n} ({lost} flows lost, {li} lose inspection)")
+            })
+            .unwrap_or_default();
+        println!(
+            "  failure sweep: {} scenarios, {} lose flows, {} lose inspection{worst}",
+            f.scenarios, f.with_loss, f.with_lost_inspection
+        );
+    }
+    let mut names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    println!("wrote {}/: {}", dir.display(), names.join(", "));
+    println!("open {}", dir.join("report.html").display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_names_are_safe() {
+        assert_eq!(dir_name("landing-zone"), "landing-zone");
+        assert_eq!(dir_name("../../etc"), ".._.._etc");
+        assert_eq!(dir_name(".."), "scenario");
+        assert_eq!(dir_name(""), "scenario");
+        assert_eq!(dir_name("a/b c"), "a_b_c");
+    }
 }

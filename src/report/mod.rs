@@ -5,9 +5,11 @@
 pub mod diff;
 pub mod dot;
 pub mod failures;
+pub mod html;
 pub mod inventory;
 pub mod junit;
 pub mod matrix;
+pub mod plots;
 pub mod sarif;
 pub mod trace;
 pub mod verify;

@@ -3,10 +3,7 @@
 //! against. Sources run in parallel (rayon); rows are collected in source order, so the
 //! result does not depend on the thread count.
 
-use super::{
-    addressed_destination, endpoints, flow_for, Matrix, MatrixEndpoint, MatrixOptions, Outcome,
-    Progress,
-};
+use super::{endpoints, flow_for, Matrix, MatrixEndpoint, MatrixOptions, Outcome, Progress};
 use crate::dataplane::Dataplane;
 use crate::model::Model;
 use crate::sim::{trace, TraceOptions};
@@ -27,8 +24,13 @@ pub fn row(
         .enumerate()
         .filter(|(j, _)| *j != src)
         .map(|(j, d)| {
-            let dst = addressed_destination(s, d);
-            let t = trace(dp, &s.endpoint, &dst, &flow_for(s, &dst, opts), &topts);
+            let t = trace(
+                dp,
+                &s.endpoint,
+                &d.endpoint,
+                &flow_for(&dp.model, s, d, opts),
+                &topts,
+            );
             let ret = if opts.both_ways {
                 t.return_trace.as_deref().map(Outcome::from_trace)
             } else {

@@ -304,15 +304,22 @@ pub fn addressed_destination(src: &MatrixEndpoint, dst: &MatrixEndpoint) -> Endp
     }
 }
 
-/// The flow a matrix evaluates from `src` to `dst` (addressed as by [`addressed_destination`]).
-pub fn flow_for(src: &MatrixEndpoint, dst: &Endpoint, opts: &MatrixOptions) -> Flow {
-    Flow {
-        src: src.ip,
-        dst: dst.ip(),
-        protocol: opts.protocol,
-        src_port: SRC_PORT,
-        dst_port: opts.dst_port,
-    }
+/// The flow a matrix evaluates from `src` to `dst` ([`crate::sim::flow_between`]: the
+/// Internet addresses an interface by its public IP).
+pub fn flow_for(
+    m: &Model,
+    src: &MatrixEndpoint,
+    dst: &MatrixEndpoint,
+    opts: &MatrixOptions,
+) -> Flow {
+    crate::sim::flow_between(
+        m,
+        &src.endpoint,
+        &dst.endpoint,
+        opts.protocol,
+        SRC_PORT,
+        opts.dst_port,
+    )
 }
 
 /// The inspection and explanation of a path, shared by many cells (interned in

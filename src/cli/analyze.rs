@@ -6,6 +6,7 @@
 use super::{load_input, CliError, CliResult};
 use lztwin::analysis::failures::{self, SweepOptions};
 use lztwin::analysis::matrix::{self, Engine, GroupBy, Matrix, MatrixOptions, Progress};
+use lztwin::analysis::verify;
 use lztwin::dataplane::Dataplane;
 use lztwin::ingest;
 use lztwin::model::Protocol;
@@ -20,7 +21,27 @@ pub struct Args {
     /// Output directory (default: output/<scenario>/).
     #[arg(long)]
     pub out: Option<String>,
+    /// Policy files (intents or Network Access Analyzer scopes) to verify; without INPUT
+    /// the reference policies of scenarios/policies/ are used.
+    #[arg(long, num_args = 1..)]
+    pub policy: Vec<String>,
 }
+
+/// The reference environment's policies, embedded like the environment itself.
+const REFERENCE_POLICIES: [(&str, &str); 3] = [
+    (
+        "<built-in scenarios/policies/landing-zone.json>",
+        include_str!("../../scenarios/policies/landing-zone.json"),
+    ),
+    (
+        "<built-in scenarios/policies/naa-ingress-through-firewall.json>",
+        include_str!("../../scenarios/policies/naa-ingress-through-firewall.json"),
+    ),
+    (
+        "<built-in scenarios/policies/naa-onprem-spokes-through-firewall.json>",
+        include_str!("../../scenarios/policies/naa-onprem-spokes-through-firewall.json"),
+    ),
+];
 
 /// Run `f` with a progress bar of `len` steps on stderr (hidden when stderr is not a
 /// terminal).
@@ -89,6 +110,35 @@ pub fn run(a: Args) -> CliResult {
         }
     };
     let model = &loaded.model;
+    // Policies: given, or the reference ones with the reference environment.
+    let mut policies = Vec::new();
+    let mut errors = Vec::new();
+    let parsed: Vec<Result<lztwin::ingest::policy::Policy, lztwin::diag::InputError>> =
+        if a.policy.is_empty() && a.input.is_none() {
+            REFERENCE_POLICIES
+                .iter()
+                .map(|(file, text)| lztwin::ingest::policy::parse(text.as_bytes(), file))
+                .collect()
+        } else {
+            a.policy
+                .iter()
+                .map(|f| lztwin::ingest::policy::load(f))
+                .collect()
+        };
+    for p in parsed {
+        match p {
+            Ok(p) => {
+                errors.extend(verify::resolve_errors(model, &p));
+                policies.push(p);
+            }
+            Err(e) => errors.extend(e.diagnostics),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(lztwin::diag::InputError {
+            diagnostics: errors,
+        }));
+    }
     let dir = match &a.out {
         Some(d) => PathBuf::from(d),
         None => Path::new("output").join(dir_name(&model.name)),
@@ -128,6 +178,16 @@ pub fn run(a: Args) -> CliResult {
         )?;
         matrices.push(m);
     }
+    let mut verified = verify::VerifyReport {
+        input: a
+            .input
+            .clone()
+            .unwrap_or_else(|| "<built-in landing-zone.json>".into()),
+        ..verify::VerifyReport::default()
+    };
+    for p in &policies {
+        verified.extend(verify::check(&dp, model, p));
+    }
     drop(dp);
     let main = &matrices[0];
     written.extend(report::plots::write_plots(main, &dir).map_err(CliError::Io)?);
@@ -147,7 +207,12 @@ pub fn run(a: Args) -> CliResult {
     let sweep_opts = SweepOptions::default();
     let comps = failures::components(model, &sweep_opts.classes).len() as u64;
     let sweep = with_progress("failure sweep", comps, |p| {
-        failures::sweep(model, &sweep_opts, None, &|| p(1))
+        let check = |m: &lztwin::model::Model, f: &lztwin::dataplane::FailureSet| {
+            verify::violated(m, f, &policies)
+        };
+        let policy: Option<failures::PolicyCheck<'_>> =
+            (!policies.is_empty()).then_some(&check as failures::PolicyCheck<'_>);
+        failures::sweep(model, &sweep_opts, policy, &|| p(1))
     });
     let failures_summary = match &sweep {
         Ok(r) => {
@@ -164,13 +229,34 @@ pub fn run(a: Args) -> CliResult {
         }
     };
 
-    // NOTE(matrix): policy verification joins here once the verify engine lands
-    // (HtmlReport::policy, exit 1 on violations).
+    let policy_section = (!policies.is_empty()).then(|| report::html::PolicySection {
+        summary: format!(
+            "{} intents and scopes checked: {} hold, {} violated, {} could not be checked.",
+            verified.summary.checked,
+            verified.summary.holds,
+            verified.summary.violated,
+            verified.summary.errors
+        ),
+        columns: vec![
+            "intent".into(),
+            "kind".into(),
+            "status".into(),
+            "counterexample".into(),
+        ],
+        rows: verified
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let ok = r.status == "holds";
+                (vec![r.intent, r.kind, r.status, r.counterexample], ok)
+            })
+            .collect(),
+    });
     let html = report::html::HtmlReport {
         model,
         matrices: matrices.iter().collect(),
         plots,
-        policy: None,
+        policy: policy_section,
         failures: failures_summary.clone(),
         warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
         max_cells: 2000,
@@ -196,6 +282,19 @@ pub fn run(a: Args) -> CliResult {
             m.service.protocol, m.service.dst_port, total, reachable, inspected
         );
     }
+    if !policies.is_empty() {
+        let broken = verified.broken();
+        println!(
+            "  policies: {} checked, {} hold{}",
+            verified.summary.checked,
+            verified.summary.holds,
+            if broken.is_empty() {
+                String::new()
+            } else {
+                format!(", violated: {}", broken.join(", "))
+            }
+        );
+    }
     if let Some(f) = &failures_summary {
         let worst = f
             .top
@@ -216,7 +315,12 @@ pub fn run(a: Args) -> CliResult {
     names.sort();
     println!("wrote {}/: {}", dir.display(), names.join(", "));
     println!("open {}", dir.join("report.html").display());
-    Ok(())
+    // Exit like `verify`: 1 when a policy does not hold.
+    if verified.all_hold() {
+        Ok(())
+    } else {
+        Err(CliError::Violations)
+    }
 }
 
 #[cfg(test)]

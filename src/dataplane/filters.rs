@@ -67,12 +67,13 @@ impl Dataplane {
 
     /// Evaluate the security groups of interface `eni` for a new flow: `Ok(rule)` with the
     /// allowing rule, or `Err(why)`. `ingress` picks inbound rules (peer = source) or
-    /// outbound rules (peer = destination).
+    /// outbound rules (peer = destination). Without `explain` the strings are empty.
     pub fn security_groups_allow(
         &self,
         eni: usize,
         ingress: bool,
         f: &Flow,
+        explain: bool,
     ) -> Result<String, String> {
         let Some(e) = self.model.network_interfaces.get(eni) else {
             return Err("unknown interface".into());
@@ -94,6 +95,9 @@ impl Dataplane {
             let rules = if ingress { &sg.ingress } else { &sg.egress };
             for r in rules {
                 if self.sg_rule_matches(r, f, peer) {
+                    if !explain {
+                        return Ok(String::new());
+                    }
                     let what = r
                         .cidr
                         .map(|c| c.to_string())
@@ -110,6 +114,9 @@ impl Dataplane {
                     ));
                 }
             }
+        }
+        if !explain {
+            return Err(String::new());
         }
         Err(format!(
             "no {} rule of {} allows {} {}:{}",
@@ -129,6 +136,7 @@ impl Dataplane {
         subnet: usize,
         egress: bool,
         f: &Flow,
+        explain: bool,
     ) -> Result<Option<String>, String> {
         let Some(acl_i) = self.subnet_nacl.get(subnet).copied().flatten() else {
             return Ok(None);
@@ -139,6 +147,13 @@ impl Dataplane {
         entries.sort_by_key(|e| e.rule_number);
         for e in entries {
             if e.cidr.contains(&peer) && proto_port_match(e.protocol, &e.ports, f) {
+                if !explain {
+                    return if e.action == RuleAction::Allow {
+                        Ok(Some(String::new()))
+                    } else {
+                        Err(String::new())
+                    };
+                }
                 let text = format!(
                     "{} {} rule {} {} {} {} {}",
                     acl.name,
@@ -159,6 +174,9 @@ impl Dataplane {
                     Err(text)
                 };
             }
+        }
+        if !explain {
+            return Err(String::new());
         }
         Err(format!(
             "{} {} rule * (no rule matched: deny)",

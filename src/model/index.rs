@@ -136,7 +136,7 @@ pub struct Index {
     by_name: HashMap<String, ObjectRef>,
     by_id: HashMap<String, ObjectRef>,
     /// Names are unique per kind; an account and its VPC often share one.
-    by_kind: HashMap<(ObjectKind, String), ObjectRef>,
+    by_kind: HashMap<ObjectKind, HashMap<String, ObjectRef>>,
 }
 
 impl Index {
@@ -224,10 +224,11 @@ impl Index {
 
     fn insert(&mut self, name: &str, id: Option<&str>, r: ObjectRef) {
         self.by_name.entry(name.to_string()).or_insert(r);
-        self.by_kind.entry((r.kind, name.to_string())).or_insert(r);
+        let k = self.by_kind.entry(r.kind).or_default();
+        k.entry(name.to_string()).or_insert(r);
         if let Some(id) = id {
             self.by_id.entry(id.to_string()).or_insert(r);
-            self.by_kind.entry((r.kind, id.to_string())).or_insert(r);
+            k.entry(id.to_string()).or_insert(r);
         }
     }
 
@@ -251,7 +252,7 @@ impl Index {
 
     /// Look up a name (or id) of a given kind, with the nested position.
     pub fn get_ref_kind(&self, name_or_id: &str, kind: ObjectKind) -> Option<ObjectRef> {
-        self.by_kind.get(&(kind, name_or_id.to_string())).copied()
+        self.by_kind.get(&kind)?.get(name_or_id).copied()
     }
 }
 

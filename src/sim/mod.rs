@@ -152,7 +152,7 @@ pub fn trace(
     flow: &Flow,
     opts: &TraceOptions,
 ) -> Trace {
-    let mut w = Walk::new(dp, *flow, None);
+    let mut w = Walk::new(dp, *flow, None, true);
     let outcome = w.start(src);
     let (verdict, reason) = match outcome {
         Ok(v) => (v, None),
@@ -176,8 +176,25 @@ pub fn trace(
 /// The reply of a successful forward walk: from where the forward ended, addressed to
 /// the source as the destination saw it (after any NAT).
 fn reply(dp: &Dataplane, fwd: &Walk<'_>) -> Trace {
+    let (w, verdict, reason) = walk_reply(dp, fwd, true);
+    Trace {
+        flow: w.pkt_at_start,
+        verdict,
+        reason,
+        hops: w.hops,
+        inspected_by: w.inspected,
+        return_trace: None,
+    }
+}
+
+fn walk_reply<'a>(
+    dp: &'a Dataplane,
+    fwd: &'a Walk<'_>,
+    explain: bool,
+) -> (Walk<'a>, Verdict, Option<String>) {
     let rflow = fwd.pkt.reversed();
-    let mut w = Walk::new(dp, rflow, Some(&fwd.state));
+    let mut w = Walk::new(dp, rflow, Some(&fwd.state), explain);
+    w.origin = fwd.pkt_at_start;
     let start = match fwd.end {
         End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rflow.src }),
         End::Internet => Some(Endpoint::Internet { ip: rflow.src }),
@@ -195,12 +212,73 @@ fn reply(dp: &Dataplane, fwd: &Walk<'_>) -> Trace {
         Ok(v) => (v, None),
         Err((v, code)) => (v, Some(code.to_string())),
     };
-    Trace {
-        flow: rflow,
-        verdict,
-        reason,
-        hops: w.hops,
-        inspected_by: w.inspected,
-        return_trace: None,
+    (w, verdict, reason)
+}
+
+/// The outcome of one direction of a flow without the hops' explanations: what a
+/// matrix needs, computed by the same walk as [`trace`] without building any string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Explanation code.
+    pub reason: Option<String>,
+    /// Number of hops ([`Trace::hops`]`.len()` of the same trace).
+    pub hops: u32,
+    /// Inspection components passed, in path order.
+    pub inspected_by: Vec<String>,
+    /// A path choice hashed a translated packet (see [`summarize`]'s users: the fast
+    /// matrix engine does not share such an outcome between flows).
+    pub hash_after_translation: bool,
+}
+
+/// [`trace`] without explanations: the forward summary and, with `both_ways` and a
+/// successful forward direction, the reply's. Equal to the summary of [`trace`]'s result
+/// (tests/trace_props.rs holds them equal).
+pub fn summarize(
+    dp: &Dataplane,
+    src: &Endpoint,
+    flow: &Flow,
+    both_ways: bool,
+) -> (Summary, Option<Summary>) {
+    let mut w = Walk::new(dp, *flow, None, false);
+    let (verdict, reason) = match w.start(src) {
+        Ok(v) => (v, None),
+        Err((v, code)) => (v, Some(code.to_string())),
+    };
+    let ret = if both_ways && verdict.is_success() {
+        let (r, v, why) = walk_reply(dp, &w, false);
+        Some(Summary {
+            verdict: v,
+            reason: why,
+            hops: r.nhops,
+            inspected_by: r.inspected,
+            hash_after_translation: r.tainted,
+        })
+    } else {
+        None
+    };
+    (
+        Summary {
+            verdict,
+            reason,
+            hops: w.nhops,
+            inspected_by: w.inspected,
+            hash_after_translation: w.tainted,
+        },
+        ret,
+    )
+}
+
+impl Trace {
+    /// The summary of this trace (one direction).
+    pub fn summary(&self) -> Summary {
+        Summary {
+            verdict: self.verdict,
+            reason: self.reason.clone(),
+            hops: self.hops.len() as u32,
+            inspected_by: self.inspected_by.clone(),
+            hash_after_translation: false,
+        }
     }
 }

@@ -15,7 +15,6 @@
 use super::{Endpoint, Hop, Verdict};
 use crate::dataplane::{Dataplane, Flow, Owner, SiteConnection, Target};
 use crate::model::{AttachmentType, NatConnectivity, ObjectKind, Protocol};
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 /// How a packet entered the VPC it is in (edge-to-edge rules depend on it).
@@ -55,6 +54,19 @@ pub(crate) enum End {
     Site(Option<usize>),
 }
 
+/// Record a hop: with explanations, build it (the arguments are evaluated only then);
+/// without, only count it, so a matrix pays for no strings.
+macro_rules! hop {
+    ($w:expr, $kind:expr, $id:expr, $name:expr, $acct:expr, $az:expr, $action:expr, $detail:expr $(,)?) => {
+        if $w.explain {
+            let detail: String = $detail;
+            $w.push_hop($kind, $id, $name, $acct, $az, $action, detail);
+        } else {
+            $w.nhops += 1;
+        }
+    };
+}
+
 type Fail = (Verdict, &'static str);
 type Outcome = Result<Verdict, Fail>;
 
@@ -64,12 +76,23 @@ const MAX_STEPS: usize = 64;
 pub(crate) struct Walk<'a> {
     dp: &'a Dataplane,
     pub pkt: Flow,
+    /// The packet as it left the source.
+    pub pkt_at_start: Flow,
+    /// The flow whose hash path choices follow (the forward flow, also for its reply).
+    pub origin: Flow,
+    /// A path choice hashed a packet whose addresses differ from `origin`'s (after a
+    /// NAT): the outcome depends on more than the flow's endpoint classes.
+    pub tainted: bool,
     pub hops: Vec<Hop>,
+    /// Number of hops (also counted when hops are not built).
+    pub nhops: u32,
+    /// Build hops with explanations (`false`: count them only).
+    pub explain: bool,
     pub inspected: Vec<String>,
     pub state: FlowState,
     reply: Option<&'a FlowState>,
     steps: usize,
-    seen: HashSet<(u8, usize, Flow)>,
+    seen: Vec<(u8, usize, Flow)>,
     pub end: End,
 }
 
@@ -84,18 +107,36 @@ fn is_private_v4(ip: IpAddr) -> bool {
 }
 
 impl<'a> Walk<'a> {
-    pub fn new(dp: &'a Dataplane, pkt: Flow, reply: Option<&'a FlowState>) -> Walk<'a> {
+    pub fn new(
+        dp: &'a Dataplane,
+        pkt: Flow,
+        reply: Option<&'a FlowState>,
+        explain: bool,
+    ) -> Walk<'a> {
         Walk {
             dp,
             pkt,
+            pkt_at_start: pkt,
+            origin: pkt,
+            tainted: false,
             hops: Vec::new(),
+            nhops: 0,
+            explain,
             inspected: Vec::new(),
             state: FlowState::default(),
             reply,
             steps: 0,
-            seen: HashSet::new(),
+            seen: Vec::new(),
             end: End::None,
         }
+    }
+
+    /// The flow hash for a path choice (appliance mode, AZ choice, GWLB appliance).
+    fn flow_hash(&mut self) -> u64 {
+        if self.pkt != self.origin && self.pkt != self.origin.reversed() {
+            self.tainted = true;
+        }
+        self.pkt.symmetric_hash()
     }
 
     fn is_reply(&self) -> bool {
@@ -103,7 +144,7 @@ impl<'a> Walk<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn hop(
+    fn push_hop(
         &mut self,
         kind: &str,
         id: Option<&str>,
@@ -113,6 +154,7 @@ impl<'a> Walk<'a> {
         action: &str,
         detail: String,
     ) {
+        self.nhops += 1;
         self.hops.push(Hop {
             kind: kind.to_string(),
             id: id.unwrap_or(name).to_string(),
@@ -132,7 +174,8 @@ impl<'a> Walk<'a> {
         let dp = self.dp;
         let s = &dp.model.subnets[subnet];
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
-        self.hop(
+        hop!(
+            self,
             kind,
             s.id.as_deref(),
             &s.name,
@@ -145,9 +188,11 @@ impl<'a> Walk<'a> {
 
     fn step(&mut self, kind: u8, idx: usize) -> Result<(), Fail> {
         self.steps += 1;
-        if self.steps > MAX_STEPS || !self.seen.insert((kind, idx, self.pkt)) {
+        let key = (kind, idx, self.pkt);
+        if self.steps > MAX_STEPS || self.seen.contains(&key) {
             return Err((Verdict::Loop, "ROUTING_LOOP"));
         }
+        self.seen.push(key);
         Ok(())
     }
 
@@ -173,7 +218,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
         if dp.eni_down[eni] {
-            self.hop(
+            hop!(
+                self,
                 "network-interface",
                 e.id.as_deref(),
                 &e.name,
@@ -187,10 +233,11 @@ impl<'a> Walk<'a> {
         let detail = if self.is_reply() {
             "reply leaves (security groups are stateful: allowed)".to_string()
         } else {
-            match dp.security_groups_allow(eni, false, &self.pkt) {
+            match dp.security_groups_allow(eni, false, &self.pkt, self.explain) {
                 Ok(rule) => rule,
                 Err(why) => {
-                    self.hop(
+                    hop!(
+                        self,
                         "network-interface",
                         e.id.as_deref(),
                         &e.name,
@@ -203,7 +250,8 @@ impl<'a> Walk<'a> {
                 }
             }
         };
-        self.hop(
+        hop!(
+            self,
             "network-interface",
             e.id.as_deref(),
             &e.name,
@@ -218,7 +266,8 @@ impl<'a> Walk<'a> {
     fn internet_send(&mut self) -> Outcome {
         let dp = self.dp;
         let dst = self.pkt.dst;
-        self.hop(
+        hop!(
+            self,
             "internet",
             None,
             "internet",
@@ -255,7 +304,8 @@ impl<'a> Walk<'a> {
             .get(site)
             .and_then(|t| t.lookup(self.pkt.dst))
         else {
-            self.hop(
+            hop!(
+                self,
                 "onprem-site",
                 None,
                 &s.name,
@@ -267,7 +317,8 @@ impl<'a> Walk<'a> {
             return Err((Verdict::NoRoute, "NO_ROUTE_TO_DESTINATION"));
         };
         let r = r.clone();
-        self.hop(
+        hop!(
+            self,
             "onprem-site",
             None,
             &s.name,
@@ -280,7 +331,8 @@ impl<'a> Walk<'a> {
             SiteConnection::Attachment(a) => {
                 let at = &dp.model.transit_gateway_attachments[a];
                 let acct = self.attachment_account(a);
-                self.hop(
+                hop!(
+                    self,
                     "tgw-attachment",
                     at.id.as_deref(),
                     &at.name,
@@ -337,7 +389,7 @@ impl<'a> Walk<'a> {
         }
         let pkt = self.pkt;
         if let Some(s) = from {
-            match dp.network_acl_allows(s, true, &pkt) {
+            match dp.network_acl_allows(s, true, &pkt, self.explain) {
                 Ok(None) => {}
                 Ok(Some(rule)) => self.nacl_hop(s, "allow", rule),
                 Err(rule) => {
@@ -346,7 +398,7 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        match dp.network_acl_allows(to, false, &pkt) {
+        match dp.network_acl_allows(to, false, &pkt, self.explain) {
             Ok(None) => Ok(()),
             Ok(Some(rule)) => {
                 self.nacl_hop(to, "allow", rule);
@@ -367,7 +419,8 @@ impl<'a> Walk<'a> {
         let a = &dp.model.network_acls[acl];
         let s = &dp.model.subnets[subnet];
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
-        self.hop(
+        hop!(
+            self,
             "network-acl",
             a.id.as_deref(),
             &a.name,
@@ -422,7 +475,8 @@ impl<'a> Walk<'a> {
         let acct = self.vpc_account(vpc);
         let dst = self.pkt.dst;
         let Some((_, route)) = dp.vpc_route(rt, dst) else {
-            self.hop(
+            hop!(
+                self,
                 "route-table",
                 t.id.as_deref(),
                 &t.name,
@@ -450,7 +504,8 @@ impl<'a> Walk<'a> {
         } else {
             "forward"
         };
-        self.hop(
+        hop!(
+            self,
             "route-table",
             t.id.as_deref(),
             &t.name,
@@ -486,7 +541,8 @@ impl<'a> Walk<'a> {
             Target::GatewayEndpoint(v) => {
                 let dp = self.dp;
                 let e = &dp.model.vpc_endpoints[*v];
-                self.hop(
+                hop!(
+                    self,
                     "vpc-endpoint",
                     e.id.as_deref(),
                     &e.name,
@@ -521,7 +577,8 @@ impl<'a> Walk<'a> {
                     Some(o) => self.nat_reverse(n, from, o),
                     None => {
                         let g = &dp.model.nat_gateways[n];
-                        self.hop(
+                        hop!(
+                            self,
                             "nat-gateway",
                             g.id.as_deref(),
                             &g.name,
@@ -536,7 +593,8 @@ impl<'a> Walk<'a> {
             }
             None => {
                 let v = &dp.model.vpcs[vpc];
-                self.hop(
+                hop!(
+                    self,
                     "vpc",
                     v.id.as_deref(),
                     &v.name,
@@ -556,7 +614,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
         if dp.eni_down[eni] {
-            self.hop(
+            hop!(
+                self,
                 "network-interface",
                 e.id.as_deref(),
                 &e.name,
@@ -568,7 +627,8 @@ impl<'a> Walk<'a> {
             return Err((Verdict::Unreachable, "COMPONENT_FAILED"));
         }
         if !e.private_ips.contains(&self.pkt.dst) {
-            self.hop(
+            hop!(
+                self,
                 "network-interface",
                 e.id.as_deref(),
                 &e.name,
@@ -580,9 +640,10 @@ impl<'a> Walk<'a> {
             return Err((Verdict::Unreachable, "ENI_ADDRESS_RESTRICTION"));
         }
         if !self.is_reply() {
-            match dp.security_groups_allow(eni, true, &self.pkt) {
+            match dp.security_groups_allow(eni, true, &self.pkt, self.explain) {
                 Ok(rule) => {
-                    self.hop(
+                    hop!(
+                        self,
                         "network-interface",
                         e.id.as_deref(),
                         &e.name,
@@ -593,7 +654,8 @@ impl<'a> Walk<'a> {
                     );
                 }
                 Err(why) => {
-                    self.hop(
+                    hop!(
+                        self,
                         "network-interface",
                         e.id.as_deref(),
                         &e.name,
@@ -606,7 +668,8 @@ impl<'a> Walk<'a> {
                 }
             }
         } else {
-            self.hop(
+            hop!(
+                self,
                 "network-interface",
                 e.id.as_deref(),
                 &e.name,
@@ -636,7 +699,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
         if dp.eni_down[eni] {
-            self.hop(
+            hop!(
+                self,
                 "appliance",
                 e.id.as_deref(),
                 &e.name,
@@ -648,7 +712,8 @@ impl<'a> Walk<'a> {
             return Err((Verdict::Unreachable, "COMPONENT_FAILED"));
         }
         if e.source_dest_check {
-            self.hop(
+            hop!(
+                self,
                 "appliance",
                 e.id.as_deref(),
                 &e.name,
@@ -664,13 +729,17 @@ impl<'a> Walk<'a> {
             "forwards the reply (security groups are stateful)".to_string()
         } else {
             let pkt = self.pkt;
-            match dp.security_groups_allow(eni, true, &pkt).and_then(|a| {
-                dp.security_groups_allow(eni, false, &pkt)
-                    .map(|b| format!("{a}; {b}"))
-            }) {
+            let explain = self.explain;
+            match dp
+                .security_groups_allow(eni, true, &pkt, explain)
+                .and_then(|a| {
+                    dp.security_groups_allow(eni, false, &pkt, explain)
+                        .map(|b| format!("{a}; {b}"))
+                }) {
                 Ok(r) => r,
                 Err(why) => {
-                    self.hop(
+                    hop!(
+                        self,
                         "appliance",
                         e.id.as_deref(),
                         &e.name,
@@ -683,7 +752,8 @@ impl<'a> Walk<'a> {
                 }
             }
         };
-        self.hop(
+        hop!(
+            self,
             "appliance",
             e.id.as_deref(),
             &e.name,
@@ -710,7 +780,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|v| self.vpc_account(v));
         if dp.fw_endpoint_down.contains(&(f, ep)) {
-            self.hop(
+            hop!(
+                self,
                 "firewall-endpoint",
                 e.id.as_deref(),
                 &e.name,
@@ -750,7 +821,8 @@ impl<'a> Walk<'a> {
                 }
             }
         };
-        self.hop(
+        hop!(
+            self,
             "firewall-endpoint",
             e.id.as_deref(),
             &e.name,
@@ -782,7 +854,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|x| self.vpc_account(x));
         if dp.vpce_down[v] {
-            self.hop(
+            hop!(
+                self,
                 "gwlb-endpoint",
                 e.id.as_deref(),
                 &e.name,
@@ -811,7 +884,8 @@ impl<'a> Walk<'a> {
             })
             .unwrap_or_default();
         if healthy.is_empty() {
-            self.hop(
+            hop!(
+                self,
                 "gwlb-endpoint",
                 e.id.as_deref(),
                 &e.name,
@@ -822,12 +896,13 @@ impl<'a> Walk<'a> {
             );
             return Err((Verdict::Unreachable, "ELBV2_NO_TARGETS_IN_AZ"));
         }
-        let pick = healthy[(self.pkt.symmetric_hash() % healthy.len() as u64) as usize];
+        let pick = healthy[(self.flow_hash() % healthy.len() as u64) as usize];
         let a = &dp.model.network_interfaces[pick];
         let g = gwlb
             .map(|g| dp.model.gateway_load_balancers[g].name.clone())
             .unwrap_or_default();
-        self.hop(
+        hop!(
+            self,
             "gwlb-endpoint",
             e.id.as_deref(),
             &e.name,
@@ -838,7 +913,8 @@ impl<'a> Walk<'a> {
         );
         let a_sub = dp.subnet_of_interface(pick);
         let a_az = a_sub.map(|s| dp.model.subnets[s].az.clone());
-        self.hop(
+        hop!(
+            self,
             "appliance",
             a.id.as_deref(),
             &a.name,
@@ -864,7 +940,8 @@ impl<'a> Walk<'a> {
         let az = dp.model.subnets[subnet].az.clone();
         let acct = dp.vpc_of_subnet(subnet).and_then(|x| self.vpc_account(x));
         if dp.nat_down[n] {
-            self.hop(
+            hop!(
+                self,
                 "nat-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -877,7 +954,8 @@ impl<'a> Walk<'a> {
         }
         self.enter_subnet(from, subnet)?;
         if matches!(via, Via::Peering | Via::Vgw) {
-            self.hop(
+            hop!(
+                self,
                 "nat-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -893,7 +971,8 @@ impl<'a> Walk<'a> {
             self.pkt.protocol,
             Protocol::Tcp | Protocol::Udp | Protocol::Icmp | Protocol::All
         ) {
-            self.hop(
+            hop!(
+                self,
                 "nat-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -910,7 +989,8 @@ impl<'a> Walk<'a> {
         let old = self.pkt.src;
         self.pkt.src = IpAddr::V4(g.private_ip);
         self.state.nat.push((n, old));
-        self.hop(
+        hop!(
+            self,
             "nat-gateway",
             g.id.as_deref(),
             &g.name,
@@ -936,7 +1016,8 @@ impl<'a> Walk<'a> {
         self.enter_subnet(from, subnet)?;
         let was = self.pkt.dst;
         self.pkt.dst = orig;
-        self.hop(
+        hop!(
+            self,
             "nat-gateway",
             g.id.as_deref(),
             &g.name,
@@ -957,7 +1038,8 @@ impl<'a> Walk<'a> {
         let acct = self.vpc_account(vpc);
         let dst = self.pkt.dst;
         if is_private_v4(dst) {
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -989,7 +1071,8 @@ impl<'a> Walk<'a> {
                 None => None,
             };
             let Some(public) = public else {
-                self.hop(
+                hop!(
+                    self,
                     "internet-gateway",
                     g.id.as_deref(),
                     &g.name,
@@ -1002,7 +1085,8 @@ impl<'a> Walk<'a> {
             };
             let old = self.pkt.src;
             self.pkt.src = IpAddr::V4(public);
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1012,7 +1096,8 @@ impl<'a> Walk<'a> {
                 format!("source {old} → {public}"),
             );
         } else {
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1030,7 +1115,8 @@ impl<'a> Walk<'a> {
         };
         match owner_vpc.and_then(|v| dp.vpc_igw[v].map(|g| (v, g))) {
             Some((v, g2)) => {
-                self.hop(
+                hop!(
+                    self,
                     "internet",
                     None,
                     "internet",
@@ -1042,7 +1128,8 @@ impl<'a> Walk<'a> {
                 self.igw_ingress(g2, v)
             }
             None => {
-                self.hop(
+                hop!(
+                    self,
                     "internet",
                     None,
                     "internet",
@@ -1065,7 +1152,8 @@ impl<'a> Walk<'a> {
         let g = &dp.model.internet_gateways[i];
         let acct = self.vpc_account(vpc);
         if is_private_v4(self.pkt.src) {
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1093,7 +1181,8 @@ impl<'a> Walk<'a> {
                 _ => None,
             };
             let Some(private) = private else {
-                self.hop(
+                hop!(
+                    self,
                     "internet-gateway",
                     g.id.as_deref(),
                     &g.name,
@@ -1108,7 +1197,8 @@ impl<'a> Walk<'a> {
                 ));
             };
             self.pkt.dst = private;
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1118,7 +1208,8 @@ impl<'a> Walk<'a> {
                 format!("destination {dst} → {private}"),
             );
         } else {
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1141,7 +1232,8 @@ impl<'a> Walk<'a> {
         if !self.pkt.dst.is_ipv6() {
             return Err((Verdict::Unreachable, "PROTOCOL_RESTRICTION"));
         }
-        self.hop(
+        hop!(
+            self,
             "egress-only-internet-gateway",
             g.id.as_deref(),
             &g.name,
@@ -1150,7 +1242,8 @@ impl<'a> Walk<'a> {
             "egress",
             "IPv6, outbound-initiated".into(),
         );
-        self.hop(
+        hop!(
+            self,
             "internet",
             None,
             "internet",
@@ -1170,7 +1263,8 @@ impl<'a> Walk<'a> {
         let g = &dp.model.vpn_gateways[gi];
         let acct = self.vpc_account(vpc);
         if via == Via::Peering {
-            self.hop(
+            hop!(
+                self,
                 "vpn-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1211,7 +1305,8 @@ impl<'a> Walk<'a> {
             }
         }
         let Some((_, _, ci)) = best else {
-            self.hop(
+            hop!(
+                self,
                 "vpn-gateway",
                 g.id.as_deref(),
                 &g.name,
@@ -1223,7 +1318,8 @@ impl<'a> Walk<'a> {
             return Err((Verdict::NoRoute, "NO_ROUTE_TO_DESTINATION"));
         };
         let c = &g.connections[ci];
-        self.hop(
+        hop!(
+            self,
             "vpn-gateway",
             g.id.as_deref(),
             &g.name,
@@ -1233,7 +1329,8 @@ impl<'a> Walk<'a> {
             format!("over {}", c.name),
         );
         let site = dp.model.onprem_sites.iter().position(|s| s.name == c.site);
-        self.hop(
+        hop!(
+            self,
             "onprem-site",
             None,
             &c.site,
@@ -1256,7 +1353,8 @@ impl<'a> Walk<'a> {
         else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
         };
-        self.hop(
+        hop!(
+            self,
             "vpn-gateway",
             g.id.as_deref(),
             &g.name,
@@ -1285,7 +1383,8 @@ impl<'a> Walk<'a> {
         let acct = self.vpc_account(vpc);
         let (src, dst) = (self.pkt.src, self.pkt.dst);
         if !dp.model.vpcs[other].cidrs.iter().any(|c| c.contains(&dst)) {
-            self.hop(
+            hop!(
+                self,
                 "vpc-peering-connection",
                 pcx.id.as_deref(),
                 &pcx.name,
@@ -1297,7 +1396,8 @@ impl<'a> Walk<'a> {
             return Err((Verdict::Unreachable, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"));
         }
         if !dp.model.vpcs[vpc].cidrs.iter().any(|c| c.contains(&src)) {
-            self.hop(
+            hop!(
+                self,
                 "vpc-peering-connection",
                 pcx.id.as_deref(),
                 &pcx.name,
@@ -1308,7 +1408,8 @@ impl<'a> Walk<'a> {
             );
             return Err((Verdict::Unreachable, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"));
         }
-        self.hop(
+        hop!(
+            self,
             "vpc-peering-connection",
             pcx.id.as_deref(),
             &pcx.name,
@@ -1329,7 +1430,8 @@ impl<'a> Walk<'a> {
         let dp = self.dp;
         let Some(att) = dp.vpc_attachment.get(&(vpc, t)).copied() else {
             let tg = &dp.model.transit_gateways[t];
-            self.hop(
+            hop!(
+                self,
                 "transit-gateway",
                 tg.id.as_deref(),
                 &tg.name,
@@ -1353,7 +1455,8 @@ impl<'a> Walk<'a> {
                 .map(|(_, s)| *s)
         });
         let Some(eni_subnet) = eni_subnet else {
-            self.hop(
+            hop!(
+                self,
                 "tgw-attachment",
                 at.id.as_deref(),
                 &at.name,
@@ -1369,7 +1472,8 @@ impl<'a> Walk<'a> {
         };
         self.enter_subnet(from, eni_subnet)?;
         let sname = dp.model.subnets[eni_subnet].name.clone();
-        self.hop(
+        hop!(
+            self,
             "tgw-attachment",
             at.id.as_deref(),
             &at.name,
@@ -1387,7 +1491,8 @@ impl<'a> Walk<'a> {
         let dp = self.dp;
         let at = &dp.model.transit_gateway_attachments[att];
         let Some(rtb) = dp.attachment_assoc[att] else {
-            self.hop(
+            hop!(
+                self,
                 "tgw-attachment",
                 at.id.as_deref(),
                 &at.name,
@@ -1408,7 +1513,8 @@ impl<'a> Walk<'a> {
             .and_then(|t| dp.tgw_account[t].as_deref());
         let dst = self.pkt.dst;
         let Some((_, r)) = dp.tgw_route(rtb, dst) else {
-            self.hop(
+            hop!(
+                self,
                 "tgw-route-table",
                 trt.id.as_deref(),
                 &trt.name,
@@ -1421,7 +1527,8 @@ impl<'a> Walk<'a> {
         };
         let r = r.clone();
         let Some(out) = r.attachment else {
-            self.hop(
+            hop!(
+                self,
                 "tgw-route-table",
                 trt.id.as_deref(),
                 &trt.name,
@@ -1432,7 +1539,8 @@ impl<'a> Walk<'a> {
             );
             return Err((Verdict::Blackhole, "TGW_RTB_BAD_STATE_ROUTE"));
         };
-        self.hop(
+        hop!(
+            self,
             "tgw-route-table",
             trt.id.as_deref(),
             &trt.name,
@@ -1452,7 +1560,8 @@ impl<'a> Walk<'a> {
             AttachmentType::Vpc => {
                 let azs = &dp.attachment_azs[b];
                 if azs.is_empty() {
-                    self.hop(
+                    hop!(
+                        self,
                         "tgw-attachment",
                         at.id.as_deref(),
                         &at.name,
@@ -1463,7 +1572,7 @@ impl<'a> Walk<'a> {
                     );
                     return Err((Verdict::Unreachable, "TGW_ATTACH_VPC_AZ_RESTRICTION"));
                 }
-                let hashed = azs[(self.pkt.symmetric_hash() % azs.len() as u64) as usize].clone();
+                let hashed = azs[(self.flow_hash() % azs.len() as u64) as usize].clone();
                 let same = az
                     .as_ref()
                     .and_then(|z| azs.iter().find(|(a, _)| a == z).cloned());
@@ -1486,7 +1595,8 @@ impl<'a> Walk<'a> {
                     (hashed, w)
                 };
                 let sname = dp.model.subnets[subnet].name.clone();
-                self.hop(
+                hop!(
+                    self,
                     "tgw-attachment",
                     at.id.as_deref(),
                     &at.name,
@@ -1500,7 +1610,8 @@ impl<'a> Walk<'a> {
             AttachmentType::Vpn
             | AttachmentType::DirectConnectGateway
             | AttachmentType::Connect => {
-                self.hop(
+                hop!(
+                    self,
                     "tgw-attachment",
                     at.id.as_deref(),
                     &at.name,
@@ -1514,7 +1625,8 @@ impl<'a> Walk<'a> {
                     .as_deref()
                     .and_then(|s| dp.model.onprem_sites.iter().position(|x| x.name == s));
                 let sname = at.site.clone().unwrap_or_else(|| "on-premises".into());
-                self.hop(
+                hop!(
+                    self,
                     "onprem-site",
                     None,
                     &sname,
@@ -1549,7 +1661,8 @@ impl<'a> Walk<'a> {
                         })
                 });
                 let Some(peer) = peer else {
-                    self.hop(
+                    hop!(
+                        self,
                         "tgw-attachment",
                         at.id.as_deref(),
                         &at.name,
@@ -1560,7 +1673,8 @@ impl<'a> Walk<'a> {
                     );
                     return Err((Verdict::Unreachable, "TGW_PEERING_NOT_MODELLED"));
                 };
-                self.hop(
+                hop!(
+                    self,
                     "tgw-attachment",
                     at.id.as_deref(),
                     &at.name,
@@ -1570,7 +1684,8 @@ impl<'a> Walk<'a> {
                     "peering to the other transit gateway".into(),
                 );
                 let pa = &dp.model.transit_gateway_attachments[peer];
-                self.hop(
+                hop!(
+                    self,
                     "tgw-attachment",
                     pa.id.as_deref(),
                     &pa.name,

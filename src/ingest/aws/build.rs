@@ -622,13 +622,16 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         }
     }
     let all_targets: BTreeSet<&str> = gwlb_targets.values().flatten().copied().collect();
-    // Owned interfaces are represented by their owner (NAT gateway, endpoint, TGW, LB).
+    // Owned interfaces are represented by their owner (NAT gateway, GWLB endpoint, TGW,
+    // LB). An interface endpoint's network interface (`vpc_endpoint`) is kept as an
+    // interface: it is where its clients' traffic ends, subject to its security groups
+    // ("Access an AWS service using an interface VPC endpoint",
+    // <https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>).
     const OWNED: &[&str] = &[
         "nat_gateway",
         "transit_gateway",
         "gateway_load_balancer",
         "gateway_load_balancer_endpoint",
-        "vpc_endpoint",
         "network_load_balancer",
         "interface_endpoint",
     ];
@@ -1131,6 +1134,60 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                     }
                 }
             }
+        }
+    }
+
+    // On-premises routers (configs/*.txt): a router that holds the address of a customer
+    // gateway (`IpAddress`) or of a virtual interface (`CustomerAddress`) advertises its
+    // BGP networks over that connection, and AWS propagates them
+    // (<https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html>,
+    // <https://docs.aws.amazon.com/directconnect/latest/UserGuide/routing-and-bgp.html>):
+    // they are prefixes of the connection's site.
+    for r in &s.routers {
+        let holds = |ip: Option<std::net::IpAddr>| matches!(ip, Some(std::net::IpAddr::V4(a)) if r.addresses.contains(&a));
+        let mut sites: BTreeSet<String> = BTreeSet::new();
+        for (vid, v) in &s.vpns {
+            if v.cgw
+                .as_deref()
+                .is_some_and(|c| holds(s.cgws.get(c).and_then(|g| g.ip)))
+            {
+                sites.insert(vpn_site(vid));
+            }
+        }
+        for v in s.vifs.values() {
+            if !holds(v.customer_address) {
+                continue;
+            }
+            match (&v.dxgw, &v.vgw) {
+                (Some(d), _) => {
+                    sites.insert(d.clone());
+                }
+                (None, Some(_)) => {
+                    sites.insert(
+                        v.connection
+                            .clone()
+                            .unwrap_or_else(|| format!("{}-site", v.c.path)),
+                    );
+                }
+                (None, None) => {}
+            }
+        }
+        if sites.is_empty() {
+            cx.warnings.push(Diagnostic::warning(
+                r.file.clone(),
+                "",
+                format!(
+                    "router {}: none of its addresses is a customer gateway or virtual interface address of the snapshot: not used",
+                    r.name
+                ),
+            ));
+            continue;
+        }
+        for site in sites {
+            site_prefixes
+                .entry(site)
+                .or_default()
+                .extend(r.networks.iter().map(|n| IpNet::V4(*n)));
         }
     }
 

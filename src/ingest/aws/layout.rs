@@ -110,8 +110,9 @@ fn note_outside(dir: &Path, warnings: &mut Vec<Diagnostic>) {
                 cfg.display().to_string(),
                 "",
                 format!(
-                    "{n} device configuration file(s) not read: lztwin does not model \
-                     on-premises routers (on-prem prefixes come from the AWS routes)"
+                    "{n} device configuration file(s): lztwin does not model on-premises \
+                     routers; it reads only their hostname, interface addresses and the \
+                     prefixes their BGP sessions advertise (the prefixes of their sites)"
                 ),
             ));
         }

@@ -16,6 +16,7 @@ mod parse_ec2;
 mod parse_inspection;
 mod parse_tgw;
 mod raw;
+mod routers;
 mod value;
 
 use super::Loaded;
@@ -69,7 +70,8 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, InputError> {
         .map(|n| n.to_string_lossy().to_string())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "aws-snapshot".to_string());
-    let mut loaded = load_sources(&sources, &name)?;
+    let routers = read_routers(dir);
+    let mut loaded = load_sources_with(&sources, routers, &name)?;
     warnings.append(&mut loaded.warnings);
     loaded.warnings = warnings;
     Ok(loaded)
@@ -111,8 +113,40 @@ pub fn load_file_bytes(buf: &[u8], file: &str) -> Result<Loaded, InputError> {
 /// Import in-memory files (each with its account and region) as one snapshot named
 /// `name`. Errors name the file and the place (line:column, or a JSON path).
 pub fn load_sources(sources: &[SourceFile], name: &str) -> Result<Loaded, InputError> {
+    load_sources_with(sources, Vec::new(), name)
+}
+
+/// On-premises router configurations in `<dir>/configs/` (Batfish's layout), in file
+/// name order; unreadable files are skipped (`layout` already lists the folder).
+fn read_routers(dir: &Path) -> Vec<routers::RawRouter> {
+    let Ok(rd) = std::fs::read_dir(dir.join("configs")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<std::path::PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let file_name = p.file_name()?.to_string_lossy().to_string();
+            Some(routers::parse(&text, &p.display().to_string(), &file_name))
+        })
+        .collect()
+}
+
+fn load_sources_with(
+    sources: &[SourceFile],
+    routers: Vec<routers::RawRouter>,
+    name: &str,
+) -> Result<Loaded, InputError> {
     let mut sink = Sink::default();
-    let mut raw = RawSnapshot::default();
+    let mut raw = RawSnapshot {
+        routers,
+        ..RawSnapshot::default()
+    };
     for src in sources {
         let value: serde_json::Value = match serde_json::from_slice(&src.bytes) {
             Ok(v) => v,

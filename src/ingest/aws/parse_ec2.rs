@@ -491,6 +491,7 @@ pub(crate) fn cgws(
         }
         let c = RawCgw {
             c: common(&o, origin)?,
+            ip: ipaddr(&o, "IpAddress")?,
         };
         upsert(&mut s.cgws, id.to_string(), c, keep_first);
         Ok(())

@@ -526,6 +526,10 @@ pub(crate) fn vifs(
             vgw: non_empty(o.str("VirtualGatewayId")?),
             dxgw: non_empty(o.str("DirectConnectGatewayId")?),
             connection: non_empty(o.str("ConnectionId")?),
+            customer_address: o
+                .str("CustomerAddress")?
+                .and_then(|a| a.split('/').next())
+                .and_then(|a| a.parse().ok()),
         };
         upsert(&mut s.vifs, id.to_string(), v, keep_first);
         Ok(())

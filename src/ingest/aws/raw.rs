@@ -151,6 +151,8 @@ pub struct RawVpn {
 #[derive(Clone, Debug)]
 pub struct RawCgw {
     pub c: Common,
+    /// `IpAddress`: the customer gateway's outside address.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 /// A VPC peering connection.
@@ -265,6 +267,8 @@ pub struct RawVif {
     pub vgw: Option<String>,
     pub dxgw: Option<String>,
     pub connection: Option<String>,
+    /// `CustomerAddress` (`a.b.c.d/len`): the customer router's BGP peer address.
+    pub customer_address: Option<std::net::IpAddr>,
 }
 
 /// A Network Firewall.
@@ -427,6 +431,8 @@ pub struct RawSnapshot {
     pub azs: BTreeMap<String, BTreeSet<String>>,
     /// Account folder → account entry.
     pub accounts: BTreeMap<String, RawAccount>,
+    /// On-premises router configurations (`configs/`).
+    pub routers: Vec<super::routers::RawRouter>,
 }
 
 /// Insert `v` under `k` unless a copy is there already (then merge with `f`).

@@ -12,6 +12,7 @@ pub mod filters;
 pub mod index;
 pub mod inspection;
 pub mod org;
+pub mod policy;
 pub mod tgw;
 pub mod validate;
 pub mod vpc;

@@ -7,7 +7,7 @@
 //! Schema: <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>.
 
 use crate::analysis::verify::{flow_text, Status, VerifyReport};
-use crate::ingest::policy::{IntentKind, Pos};
+use crate::model::policy::{IntentKind, Pos};
 use serde_json::{json, Value};
 
 const KINDS: &[(IntentKind, &str)] = &[

@@ -158,7 +158,7 @@ pub fn html_table(r: &VerifyReport) -> String {
 mod tests {
     use super::*;
     use crate::analysis::verify::{IntentResult, VerifySummary};
-    use crate::ingest::policy::{IntentKind, Pos};
+    use crate::model::policy::{IntentKind, Pos};
 
     #[test]
     fn html_table_escapes_and_marks_status() {

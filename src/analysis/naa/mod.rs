@@ -27,7 +27,7 @@ use crate::analysis::verify::{
     AzCover, InspectionAzs, IntentResult, Status, Violation, MAX_AZ_TRIES, MAX_LISTED, MAX_TRACED,
 };
 use crate::dataplane::Dataplane;
-use crate::ingest::policy::{
+use crate::model::policy::{
     parse_prefix, AccessScopePath, IntentKind, NaaScope, PacketHeaderStatement, PathStatement,
     ResourceStatement, ServiceSpec,
 };

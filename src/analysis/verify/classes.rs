@@ -11,7 +11,7 @@
 //! range boundary of every rule (and of the intent's own services) gives port classes
 //! where each port behaves like any other of its class.
 
-use crate::ingest::policy::ServiceSpec;
+use crate::model::policy::ServiceSpec;
 use crate::model::{Model, PortRange, Protocol};
 use ipnet::IpNet;
 use std::collections::BTreeSet;

@@ -14,7 +14,7 @@ pub mod select;
 
 use crate::dataplane::{Dataplane, FailureSet};
 use crate::diag::Diagnostic;
-use crate::ingest::policy::{Intent, IntentKind, PolicyBody, Pos, ServiceSpec, Through};
+use crate::model::policy::{Intent, IntentKind, PolicyBody, Pos, ServiceSpec, Through};
 use crate::model::{Model, ObjectKind};
 use crate::sim::{trace, Endpoint, Flow, Trace, TraceOptions};
 use classes::{service_classes, ServiceClass};
@@ -22,7 +22,7 @@ use select::{Picked, Resolver};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-pub use crate::ingest::policy::Policy;
+pub use crate::model::policy::Policy;
 
 /// Violations listed per intent (the count is always exact).
 pub const MAX_LISTED: usize = 50;

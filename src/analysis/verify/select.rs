@@ -2,7 +2,7 @@
 //! selectors (`internet`, `onprem:*`, CIDRs) one endpoint per address class.
 
 use super::classes::{address_classes, model_prefixes};
-use crate::ingest::policy::{Located, Selector};
+use crate::model::policy::{Located, Selector};
 use crate::model::{InterfaceRole, Model};
 use crate::sim::endpoint::INTERNET_REPRESENTATIVE;
 use crate::sim::Endpoint;
@@ -298,7 +298,7 @@ impl<'m> Resolver<'m> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::policy::Selector;
+    use crate::model::policy::Selector;
 
     fn reference() -> Model {
         crate::ingest::load_reference()

@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Commands that load INPUT and are checked against bad input.
-const COMMANDS: &[&str] = &["validate"];
+const COMMANDS: &[&str] = &["validate", "show", "graph"];
 
 fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
@@ -303,4 +303,180 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn show_json_lists_every_account_vpc_subnet_tgw_table_and_firewall() {
+    let path = repo("scenarios/landing-zone.json");
+    let out = run(&["show", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show json");
+    let m = lztwin::ingest::load(path.to_str().unwrap()).unwrap().model;
+    let names = |ptr: &str, key: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for acc in v["accounts"].as_array().unwrap() {
+            for item in acc[ptr].as_array().unwrap() {
+                if key.is_empty() {
+                    out.push(item["name"].as_str().unwrap().to_string());
+                } else {
+                    for sub in item[key].as_array().unwrap() {
+                        out.push(sub["name"].as_str().unwrap().to_string());
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let mut accounts: Vec<String> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    accounts.sort();
+    let sorted = |it: Vec<String>| {
+        let mut it = it;
+        it.sort();
+        it
+    };
+    assert_eq!(
+        accounts,
+        sorted(m.accounts.iter().map(|a| a.name.clone()).collect())
+    );
+    assert_eq!(
+        names("vpcs", ""),
+        sorted(m.vpcs.iter().map(|a| a.name.clone()).collect())
+    );
+    assert_eq!(
+        names("vpcs", "subnets"),
+        sorted(m.subnets.iter().map(|a| a.name.clone()).collect())
+    );
+    assert_eq!(
+        names("vpcs", "firewalls"),
+        sorted(m.firewalls.iter().map(|a| a.name.clone()).collect())
+    );
+    assert_eq!(
+        names("transit_gateways", "route_tables"),
+        sorted(
+            m.transit_gateway_route_tables
+                .iter()
+                .map(|a| a.name.clone())
+                .collect()
+        )
+    );
+    assert_eq!(
+        names("transit_gateways", "attachments"),
+        sorted(
+            m.transit_gateway_attachments
+                .iter()
+                .map(|a| a.name.clone())
+                .collect()
+        )
+    );
+    assert_eq!(v["onprem_sites"][0]["name"], "corporate-dc");
+    // The spoke table's default route goes to the inspection VPC attachment.
+    let tgw = &v["accounts"][0]["transit_gateways"][0];
+    let tables = tgw["route_tables"].as_array().unwrap();
+    assert!(tables.iter().any(|t| t["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["destination"] == "0.0.0.0/0" && r["origin"] == "static")));
+
+    // Text: same objects, deterministic bytes.
+    let t1 = run(&["show", path.to_str().unwrap()]);
+    let t2 = run(&["show", path.to_str().unwrap(), "--format", "text"]);
+    assert_eq!(t1.status.code(), Some(0));
+    assert_eq!(t1.stdout, t2.stdout);
+    let text = String::from_utf8_lossy(&t1.stdout);
+    for s in &m.subnets {
+        assert!(text.contains(&format!("subnet {} ", s.name)), "{}", s.name);
+    }
+    let bad = run(&["show", path.to_str().unwrap(), "--format", "xml"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn graph_is_deterministic_dot_of_the_topology() {
+    let path = repo("scenarios/landing-zone.json");
+    let a = run(&["graph", path.to_str().unwrap()]);
+    let b = run(&["graph", path.to_str().unwrap(), "--format", "dot"]);
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    assert_eq!(a.stdout, b.stdout, "same input, same bytes");
+    let dot = String::from_utf8_lossy(&a.stdout);
+    assert!(dot.starts_with("digraph \"landing-zone\" {"));
+    assert!(dot.trim_end().ends_with('}'));
+    let m = lztwin::ingest::load(path.to_str().unwrap()).unwrap().model;
+    assert_eq!(
+        dot.matches("subgraph \"cluster_account_").count(),
+        m.accounts.len()
+    );
+    for v in &m.vpcs {
+        assert!(dot.contains(&format!("\"vpc:{}\" [", v.name)), "{}", v.name);
+    }
+    for f in &m.firewalls {
+        assert!(
+            dot.contains(&format!("\"firewall:{}\" [", f.name)),
+            "{}",
+            f.name
+        );
+    }
+    for a in &m.transit_gateway_attachments {
+        if let Some(r) = &a.association {
+            assert!(dot.contains(&format!(
+                "\"attachment:{}\" -> \"tgw-rtb:{r}\" [color=blue",
+                a.name
+            )));
+        }
+    }
+    let bad = run(&["graph", path.to_str().unwrap(), "--format", "png"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn minimal_example_traces_to_the_data_centre_and_the_internet() {
+    let path = repo("scenarios/examples/minimal.json");
+    let p = path.to_str().unwrap();
+    let out = run(&[
+        "trace",
+        p,
+        "--from",
+        "app-server",
+        "--to",
+        "onprem:dc",
+        "--dst-port",
+        "22",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("192.168.0.0/16 → dc-vpn"), "{text}");
+    assert!(text.contains("verdict: exits-network"), "{text}");
+    let out = run(&[
+        "trace",
+        p,
+        "--from",
+        "app-server",
+        "--to",
+        "internet",
+        "--both-ways",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nat-gateway        egress-nat-a"), "{text}");
+    assert!(text.contains("verdict: accepted"), "{text}");
 }

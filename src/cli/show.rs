@@ -1,6 +1,8 @@
-//! `lztwin show <INPUT>`
+//! `lztwin show <INPUT> [--format text|json]`
 
-use super::{not_yet, CliResult};
+use super::{load_input, CliError, CliResult};
+use lztwin::report::inventory;
+use std::io::Write;
 
 /// Arguments of `show`.
 #[derive(clap::Args, Debug)]
@@ -12,7 +14,24 @@ pub struct Args {
     pub format: String,
 }
 
-/// Run `show`.
-pub fn run(_a: Args) -> CliResult {
-    not_yet("show")
+/// Run `show`: the inventory per account (VPCs, subnets, route tables, TGW route tables
+/// with their effective routes, attachments, firewalls) and the on-premises sites.
+pub fn run(a: Args) -> CliResult {
+    if a.format != "text" && a.format != "json" {
+        return Err(CliError::Usage(format!(
+            "unknown --format `{}` for show (expected text or json)",
+            a.format
+        )));
+    }
+    let loaded = load_input(&a.input)?;
+    let inv = inventory::inventory(&loaded.model);
+    let text = if a.format == "json" {
+        let mut s = serde_json::to_string_pretty(&inv).map_err(|e| CliError::Io(e.to_string()))?;
+        s.push('\n');
+        s
+    } else {
+        inv.render_text()
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
 }

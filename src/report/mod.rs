@@ -3,6 +3,7 @@
 //! Imports [`crate::analysis`], [`crate::sim`], [`crate::model`]; never the other way.
 
 pub mod diff;
+pub mod dot;
 pub mod failures;
 pub mod html;
 pub mod inventory;

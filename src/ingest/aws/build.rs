@@ -37,6 +37,9 @@ pub(crate) const TAG_ADVERTISED: &str = "lztwin:advertised-prefixes";
 pub(crate) const TAG_ROLE: &str = "lztwin:role";
 /// Tag carrying a gateway endpoint's prefix list id.
 pub(crate) const TAG_PREFIX_LIST: &str = "lztwin:prefix-list";
+/// Tag naming the on-premises site of a customer gateway or DX gateway: gateways with
+/// the same value are one site (a data centre reached over VPN and Direct Connect).
+pub(crate) const TAG_SITE: &str = "lztwin:site";
 
 /// An environment from a tag value.
 pub(crate) fn environment(v: &str) -> Option<Environment> {
@@ -190,14 +193,32 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             environment: env.unwrap_or(Environment::Other),
         });
     }
-    let reserved: BTreeSet<String> = accounts.iter().map(|a| a.name.clone()).collect();
+    // Accounts have a namespace of their own (model::Index looks names up per kind):
+    // a VPC may carry its account's name.
+    let reserved: BTreeSet<String> = BTreeSet::new();
 
     // ---- sites (derived) --------------------------------------------------------
     // Site key for a VPN connection: its customer gateway (else the VPN itself).
+    // The site key of a customer gateway or DX gateway: `lztwin-site:<name>` when it
+    // carries the `lztwin:site` tag (so one site may be reached over VPN and DX),
+    // else its own id.
+    let canon = |k: &str| -> String {
+        let tagged = s
+            .cgws
+            .get(k)
+            .map(|c| &c.c)
+            .or_else(|| s.dxgws.get(k).map(|d| &d.c))
+            .and_then(|c| c.tags.get(TAG_SITE))
+            .filter(|v| !v.is_empty());
+        match tagged {
+            Some(n) => format!("lztwin-site:{n}"),
+            None => k.to_string(),
+        }
+    };
     let vpn_site = |v: &str| -> String {
         s.vpns
             .get(v)
-            .and_then(|x| x.cgw.clone())
+            .and_then(|x| x.cgw.as_deref().map(canon))
             .unwrap_or_else(|| format!("{v}-site"))
     };
 
@@ -249,7 +270,10 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     for (k, v) in &s.firewalls {
         cands.push((k.clone(), Some(v.name.clone())));
         for (_, _, ep) in &v.endpoints {
-            cands.push((ep.clone(), None));
+            // Named by its describe-vpc-endpoints entry's Name tag when listed there.
+            if !s.endpoints.contains_key(ep) {
+                cands.push((ep.clone(), None));
+            }
         }
     }
     for (k, v) in &s.policies {
@@ -291,22 +315,23 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         site_keys.insert(vpn_site(v));
     }
     for d in s.dxgws.keys() {
-        site_keys.insert(d.clone());
+        site_keys.insert(canon(d));
     }
     for v in s.vifs.values() {
         if v.dxgw.is_none() && v.vgw.is_some() {
             site_keys.insert(
                 v.connection
-                    .clone()
+                    .as_deref()
+                    .map(canon)
                     .unwrap_or_else(|| format!("{}-site", v.c.path)),
             );
         }
     }
     for k in &site_keys {
-        let pref = s
-            .cgws
-            .get(k)
-            .and_then(|c| tag(&c.c))
+        let pref = k
+            .strip_prefix("lztwin-site:")
+            .map(str::to_string)
+            .or_else(|| s.cgws.get(k).and_then(|c| tag(&c.c)))
             .or_else(|| s.dxgws.get(k).and_then(|d| tag(&d.c).or(d.name.clone())));
         cands.push((k.clone(), pref));
     }
@@ -995,10 +1020,20 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     let mut conn_tagged: BTreeMap<String, Vec<IpNet>> = BTreeMap::new();
     for k in &site_keys {
         site_prefixes.entry(k.clone()).or_default();
-        if let Some(p) = parse_prefix_tag(s.cgws.get(k).and_then(|c| c.c.tags.get(TAG_PREFIXES)))
-            .or_else(|| parse_prefix_tag(s.dxgws.get(k).and_then(|c| c.c.tags.get(TAG_PREFIXES))))
-        {
-            site_prefixes.entry(k.clone()).or_default().extend(p);
+    }
+    // Prefixes tagged on any gateway of a site.
+    let gw_tags = s
+        .cgws
+        .iter()
+        .map(|(k, c)| (k, &c.c))
+        .chain(s.dxgws.iter().map(|(k, d)| (k, &d.c)));
+    for (k, c) in gw_tags {
+        let key = canon(k);
+        if let (true, Some(p)) = (
+            site_keys.contains(&key),
+            parse_prefix_tag(c.tags.get(TAG_PREFIXES)),
+        ) {
+            site_prefixes.entry(key).or_default().extend(p);
         }
     }
     for (id, v) in &s.vpns {
@@ -1049,7 +1084,8 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             (Some(g), None) => {
                 let site = v
                     .connection
-                    .clone()
+                    .as_deref()
+                    .map(canon)
                     .unwrap_or_else(|| format!("{}-site", v.c.path));
                 vgw_conns.entry(g.clone()).or_default().push(Conn {
                     key: id.clone(),
@@ -1074,7 +1110,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             vgw_conns.entry(a.gateway.clone()).or_default().push(Conn {
                 key: format!("{}:{}", a.dxgw, a.gateway),
                 id: None,
-                site: a.dxgw.clone(),
+                site: canon(&a.dxgw),
                 kind: ConnectionKind::DirectConnect,
                 routing: VpnRouting::Bgp,
             });
@@ -1361,10 +1397,12 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         let key = att_key(s, id, tgw);
         let site = match ty {
             AttachmentType::Vpn => a.resource.as_deref().map(vpn_site),
-            AttachmentType::DirectConnectGateway => a.resource.clone().inspect(|r| {
-                if !dx_site_ok.contains(r) {
-                    site_prefixes.entry(r.clone()).or_default();
+            AttachmentType::DirectConnectGateway => a.resource.as_deref().map(|r| {
+                let k = canon(r);
+                if !dx_site_ok.contains(&r.to_string()) {
+                    site_prefixes.entry(k.clone()).or_default();
                 }
+                k
             }),
             AttachmentType::Connect => Some(format!("{key}-site")),
             _ => None,

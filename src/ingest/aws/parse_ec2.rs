@@ -910,6 +910,31 @@ fn ports_of(p: &Obj, protocol: Protocol) -> PResult<PortRange> {
     }
 }
 
+/// Ports of a NACL entry's `PortRange` (`From`/`To`; `FromPort`/`ToPort` accepted).
+fn nacl_ports(p: &Obj, protocol: Protocol) -> PResult<PortRange> {
+    if !protocol.has_ports() {
+        return Ok(PortRange::ANY);
+    }
+    let from = match p.int("From")? {
+        Some(f) => Some(f),
+        None => p.int("FromPort")?,
+    };
+    let to = match p.int("To")? {
+        Some(t) => Some(t),
+        None => p.int("ToPort")?,
+    };
+    match (from, to) {
+        (Some(f), Some(t)) if (0..=65535).contains(&f) && (0..=65535).contains(&t) && f <= t => {
+            Ok(PortRange {
+                from: f as u16,
+                to: t as u16,
+            })
+        }
+        (None, None) | (Some(-1), _) | (_, Some(-1)) => Ok(PortRange::ANY),
+        _ => Err(p.err("From", format!("bad port range {from:?}-{to:?}"))),
+    }
+}
+
 /// `describe-security-groups`.
 pub(crate) fn sgs(
     s: &mut RawSnapshot,
@@ -964,8 +989,10 @@ pub(crate) fn nacls(
                 _ => e.str("Protocol")?.unwrap_or("-1").to_string(),
             };
             let protocol: Protocol = proto_s.parse().map_err(|m: String| e.err("Protocol", m))?;
+            // describe-network-acls writes `PortRange: {From, To}`
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_PortRange.html).
             let ports = match e.obj("PortRange")? {
-                Some(pr) => ports_of(&pr, protocol)?,
+                Some(pr) => nacl_ports(&pr, protocol)?,
                 None => PortRange::ANY,
             };
             let cidr = match e.net("CidrBlock")? {

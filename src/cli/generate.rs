@@ -48,17 +48,15 @@ pub fn run(a: Args) -> CliResult {
     let model = generate(&opts).map_err(CliError::Usage)?;
     match a.format.as_str() {
         "aws-snapshot" => {
-            let Some(_dir) = a.out else {
+            let Some(dir) = a.out else {
                 return Err(CliError::Usage(
                     "--format aws-snapshot needs --out DIR".into(),
                 ));
             };
-            // NOTE(matrix): re-wire to lztwin::ingest::aws::export::export_snapshot once
-            // the exporter lands on main.
-            Err(CliError::Usage(
-                "--format aws-snapshot is not available yet (the AWS snapshot exporter has not landed)"
-                    .into(),
-            ))
+            lztwin::ingest::aws::export::export_snapshot(&model, std::path::Path::new(&dir))
+                .map_err(|e| CliError::Io(e.to_string()))?;
+            eprintln!("wrote AWS snapshot of {} VPCs to {dir}", model.vpcs.len());
+            Ok(())
         }
         _ => {
             let mut s = serde_json::to_string_pretty(&model)

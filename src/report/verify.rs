@@ -58,7 +58,7 @@ fn status_word(s: Status) -> &'static str {
 }
 
 fn result_text(out: &mut String, r: &IntentResult) {
-    let what = if r.kind == crate::ingest::policy::IntentKind::NaaScope {
+    let what = if r.kind == crate::model::policy::IntentKind::NaaScope {
         "findings"
     } else {
         "violations"

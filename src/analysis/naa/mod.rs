@@ -612,7 +612,7 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
         }
     }
     let enis = eps.len();
-    if let Ok(v) = r.resolve(&crate::ingest::policy::Selector::OnPremAll) {
+    if let Ok(v) = r.resolve(&crate::model::policy::Selector::OnPremAll) {
         eps.extend(v);
     }
     eps.extend(r.internet());

@@ -257,7 +257,7 @@ fn intent_prefixes(intents: &[Intent]) -> Vec<ipnet::IpNet> {
     let mut v = Vec::new();
     for i in intents {
         for s in i.from.iter().chain(&i.to) {
-            if let crate::ingest::policy::Selector::Cidr(c) = s.value {
+            if let crate::model::policy::Selector::Cidr(c) = s.value {
                 v.push(c);
             }
         }

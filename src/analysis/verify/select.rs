@@ -274,7 +274,7 @@ impl<'m> Resolver<'m> {
     pub fn resolve_all(
         &self,
         sels: &[Located<Selector>],
-    ) -> Result<Vec<Picked>, Vec<(crate::ingest::policy::Pos, String)>> {
+    ) -> Result<Vec<Picked>, Vec<(crate::model::policy::Pos, String)>> {
         let mut all: BTreeMap<Endpoint, Picked> = BTreeMap::new();
         let mut errs = Vec::new();
         for s in sels {

@@ -24,7 +24,7 @@
 use crate::analysis::verify::classes::{service_classes, ServiceClass};
 use crate::analysis::verify::select::{Picked, Resolver};
 use crate::analysis::verify::{
-    AzCover, InspectionAzs, IntentResult, Status, Violation, MAX_AZ_TRIES, MAX_LISTED, MAX_TRACED,
+    add_pair_results, AzCover, InspectionAzs, IntentResult, Status, Violation, MAX_AZ_TRIES,
 };
 use crate::dataplane::Dataplane;
 use crate::model::policy::{
@@ -711,20 +711,7 @@ pub fn check_scope(dp: &Dataplane, m: &Model, file: &str, scope: &NaaScope) -> I
             (n, v)
         })
         .collect();
-    for (n, v) in per_pair {
-        out.flows_checked += n;
-        out.violation_count += v.len();
-        out.violations.extend(v);
-        out.violations.truncate(MAX_LISTED);
-    }
-    for (k, v) in out.violations.iter_mut().enumerate() {
-        if k >= MAX_TRACED {
-            v.trace = None;
-        }
-    }
-    if out.violation_count > 0 {
-        out.status = Status::Violated;
-    }
+    add_pair_results(&mut out, per_pair);
     out
 }
 

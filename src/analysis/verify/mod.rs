@@ -678,20 +678,7 @@ pub fn check_intent(
             (n, v)
         })
         .collect();
-    for (n, v) in per_pair {
-        out.flows_checked += n;
-        out.violation_count += v.len();
-        out.violations.extend(v);
-        out.violations.truncate(MAX_LISTED);
-    }
-    for (k, v) in out.violations.iter_mut().enumerate() {
-        if k >= MAX_TRACED {
-            v.trace = None;
-        }
-    }
-    if out.violation_count > 0 {
-        out.status = Status::Violated;
-    }
+    add_pair_results(&mut out, per_pair);
     out
 }
 
@@ -848,5 +835,25 @@ mod reference_tests {
         );
         assert_eq!(rows[1].status, "holds");
         assert!(rows[1].counterexample.is_empty());
+    }
+}
+
+/// Fold the per-pair results of an intent or scope into its result, in enumeration
+/// order: count every flow and violation, keep the first [`MAX_LISTED`] violations and
+/// the traces of the first [`MAX_TRACED`], and mark the result violated if any.
+pub(crate) fn add_pair_results(out: &mut IntentResult, per_pair: Vec<(usize, Vec<Violation>)>) {
+    for (n, v) in per_pair {
+        out.flows_checked += n;
+        out.violation_count += v.len();
+        out.violations.extend(v);
+        out.violations.truncate(MAX_LISTED);
+    }
+    for (k, v) in out.violations.iter_mut().enumerate() {
+        if k >= MAX_TRACED {
+            v.trace = None;
+        }
+    }
+    if out.violation_count > 0 {
+        out.status = Status::Violated;
     }
 }

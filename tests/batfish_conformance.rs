@@ -146,30 +146,7 @@ const BATFISH_DIFFERS: &[(&str, Verdict, &str)] = &[(
 
 /// Records lztwin does not reproduce yet: (record id, why). Each is a known gap of the
 /// importer or the simulator, printed on every run; the list only shrinks.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "test-vpn-gateway/testInternetToUnderlayInterfaceIp/1",
-        "the VPN tunnels' outside addresses (in the CustomerGatewayConfiguration XML) are \
-         not modelled, so the Internet has no route to them",
-    ),
-    (
-        "test-load-balancer/testClientToLbTrace/1",
-        "network load balancers (listeners, target groups) are not modelled: their \
-         interfaces are left out, so nothing holds the load balancer's address",
-    ),
-    (
-        "test-load-balancer/testClientToLbTrace/2",
-        "as testClientToLbTrace/1",
-    ),
-    (
-        "test-load-balancer/testClientToLb_nonListenedPort/1",
-        "as testClientToLbTrace/1 (Batfish: no listener on port 81)",
-    ),
-    (
-        "test-load-balancer/testClientToLb_nonListenedPort/2",
-        "as testClientToLb_nonListenedPort/1",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 fn map_disposition(d: &str, at: &str) -> Verdict {
     DISPOSITIONS
@@ -566,6 +543,57 @@ fn trace_names(m: &Model, t: &Trace, want: &str, kind: &str) -> bool {
     }
 }
 
+/// The instances registered behind the Network Load Balancers a record's hops pass
+/// (`nlb-az` nodes, named by ARN). AWS picks one of them per flow by a hash that
+/// includes the TCP sequence number ("Target groups for your Network Load Balancers",
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html>),
+/// and the records say "either server could be chosen": Batfish's choice is one
+/// deterministic pick, lztwin's (a flow hash over the healthy targets) another. So an
+/// expected instance that is one of these may be matched by any of them.
+fn nlb_targets(m: &Model, rec: &Value) -> Vec<String> {
+    let arns: Vec<&str> = rec
+        .get("expected_hops_aws")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .zip(
+            rec.get("expected_hops_kind")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .filter(|(_, k)| k.as_str() == Some("nlb-az"))
+        .filter_map(|(a, _)| a.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for lb in m
+        .network_load_balancers
+        .iter()
+        .filter(|l| l.id.as_deref().is_some_and(|i| arns.contains(&i)))
+    {
+        for l in &lb.listeners {
+            for tg in m.target_groups.iter().filter(|t| t.name == l.target_group) {
+                for t in &tg.targets {
+                    let eni = t
+                        .interface
+                        .as_deref()
+                        .and_then(|i| m.network_interfaces.iter().find(|e| e.name == i));
+                    out.extend(eni.and_then(|e| e.instance.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// [`trace_names`], where an expected NLB target may be any target of that NLB.
+fn trace_names_target(m: &Model, t: &Trace, want: &str, kind: &str, alts: &[String]) -> bool {
+    if kind == "instance" && alts.iter().any(|a| a == want) {
+        return alts.iter().any(|a| trace_names(m, t, a, kind));
+    }
+    trace_names(m, t, want, kind)
+}
+
 fn run_record(snap: &Snapshot, rec: &Value) -> Outcome {
     let id = s(rec, "id").unwrap_or("?").to_string();
     let expected_bf = s(rec, "expected_disposition").unwrap_or("?");
@@ -649,9 +677,10 @@ fn run_record(snap: &Snapshot, rec: &Value) -> Outcome {
         }
     }
     // Hops: the first and last expected nodes appear, when the verdicts agree.
+    let alts = nlb_targets(m, rec);
     if out.got == Some(out.expected) {
         for (want, kind) in checked_nodes(rec) {
-            if !trace_names(m, &t, &want, &kind) {
+            if !trace_names_target(m, &t, &want, &kind, &alts) {
                 out.hops_ok = false;
                 out.detail
                     .push_str(&format!(" | expected hop {want} missing"));
@@ -660,7 +689,7 @@ fn run_record(snap: &Snapshot, rec: &Value) -> Outcome {
         if let (Some(r), Some((e, Some(g)))) = (&t.return_trace, out.reverse) {
             if e == g {
                 for (want, kind) in checked_nodes(&rec["reverse"]) {
-                    if !trace_names(m, r, &want, &kind) {
+                    if !trace_names_target(m, r, &want, &kind, &alts) {
                         out.hops_ok = false;
                         out.detail
                             .push_str(&format!(" | expected reply hop {want} missing"));

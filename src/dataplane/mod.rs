@@ -103,6 +103,12 @@ pub struct Dataplane {
     pub(crate) firewall_policy: Vec<Option<usize>>,
     pub(crate) vpc_account: Vec<Option<String>>,
     pub(crate) tgw_account: Vec<Option<String>>,
+    /// The Network Load Balancer whose node each interface is, if any.
+    pub(crate) eni_nlb: Vec<Option<usize>>,
+    /// Failed Network Load Balancers.
+    pub(crate) nlb_down: Vec<bool>,
+    /// VPN tunnel outside addresses (AWS side) → (VGW, connection).
+    pub(crate) vgw_outside: HashMap<IpAddr, (usize, usize)>,
 }
 
 impl Dataplane {
@@ -131,6 +137,16 @@ impl Dataplane {
     /// The owner of a private address in a VPC.
     pub fn private_owner(&self, vpc: usize, ip: IpAddr) -> Option<Owner> {
         self.private_owner.get(&(vpc, ip)).copied()
+    }
+
+    /// The Network Load Balancer (index) whose node interface `eni` is.
+    pub fn load_balancer_of(&self, eni: usize) -> Option<usize> {
+        self.eni_nlb.get(eni).copied().flatten()
+    }
+
+    /// The VGW and connection whose AWS-side tunnel outside address `ip` is.
+    pub fn vpn_tunnel_endpoint(&self, ip: IpAddr) -> Option<(usize, usize)> {
+        self.vgw_outside.get(&ip).copied()
     }
 
     /// The owner of a public (Elastic) address.

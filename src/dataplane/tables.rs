@@ -464,6 +464,39 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         .map(|((_, ip), o)| (ip, o))
         .collect();
 
+    // --- Network Load Balancers and VPN tunnel endpoints --------------------------------
+    // Each node of a Network Load Balancer is a network interface of role
+    // `load_balancer`; the walk hands what reaches it to the load balancer.
+    let mut eni_nlb: Vec<Option<usize>> = vec![None; m.network_interfaces.len()];
+    let mut nlb_down = Vec::with_capacity(m.network_load_balancers.len());
+    for (li, lb) in m.network_load_balancers.iter().enumerate() {
+        nlb_down.push(failures.has(&lb.name, lb.id.as_deref()));
+        for n in &lb.nodes {
+            if let Some(e) = ix.get_kind(n, ObjectKind::NetworkInterface) {
+                eni_nlb[e] = Some(li);
+            }
+        }
+    }
+    // The AWS side's tunnel outside addresses of VGW VPN connections: public addresses
+    // held by the virtual private gateway ("Tunnel options for your Site-to-Site VPN
+    // connection": each tunnel has an outside IP address on the AWS side,
+    // <https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html>).
+    let mut vgw_outside: HashMap<IpAddr, (usize, usize)> = HashMap::new();
+    for (gi, g) in m.vpn_gateways.iter().enumerate() {
+        for (ci, c) in g.connections.iter().enumerate() {
+            for ip in &c.tunnel_outside_ips {
+                let ip = IpAddr::V4(*ip);
+                if public_owner.contains_key(&ip) || vgw_outside.contains_key(&ip) {
+                    warnings.push(format!(
+                        "address {ip} is held twice; the first holder is used"
+                    ));
+                    continue;
+                }
+                vgw_outside.insert(ip, (gi, ci));
+            }
+        }
+    }
+
     // --- security group membership -------------------------------------------------
     let mut sg_members: HashMap<String, HashSet<IpAddr>> = HashMap::new();
     for e in &m.network_interfaces {
@@ -757,6 +790,9 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         firewall_policy,
         vpc_account,
         tgw_account,
+        eni_nlb,
+        nlb_down,
+        vgw_outside,
     }
 }
 

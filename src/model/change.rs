@@ -369,6 +369,8 @@ pub fn object_name(m: &Model, r: ObjectRef) -> Option<&str> {
         ObjectKind::FirewallPolicy => &m.firewall_policies.get(r.index)?.name,
         ObjectKind::RuleGroup => &m.rule_groups.get(r.index)?.name,
         ObjectKind::GatewayLoadBalancer => &m.gateway_load_balancers.get(r.index)?.name,
+        ObjectKind::NetworkLoadBalancer => &m.network_load_balancers.get(r.index)?.name,
+        ObjectKind::TargetGroup => &m.target_groups.get(r.index)?.name,
         ObjectKind::SecurityGroup => &m.security_groups.get(r.index)?.name,
         ObjectKind::NetworkAcl => &m.network_acls.get(r.index)?.name,
         ObjectKind::NetworkInterface => &m.network_interfaces.get(r.index)?.name,

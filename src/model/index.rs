@@ -48,6 +48,10 @@ pub enum ObjectKind {
     RuleGroup,
     /// [`super::GatewayLoadBalancer`]
     GatewayLoadBalancer,
+    /// [`super::NetworkLoadBalancer`]
+    NetworkLoadBalancer,
+    /// [`super::TargetGroup`]
+    TargetGroup,
     /// [`super::SecurityGroup`]
     SecurityGroup,
     /// [`super::NetworkAcl`]
@@ -81,6 +85,8 @@ impl ObjectKind {
             ObjectKind::FirewallPolicy => "firewall_policies",
             ObjectKind::RuleGroup => "rule_groups",
             ObjectKind::GatewayLoadBalancer => "gateway_load_balancers",
+            ObjectKind::NetworkLoadBalancer => "network_load_balancers",
+            ObjectKind::TargetGroup => "target_groups",
             ObjectKind::SecurityGroup => "security_groups",
             ObjectKind::NetworkAcl => "network_acls",
             ObjectKind::NetworkInterface => "network_interfaces",
@@ -111,6 +117,8 @@ impl ObjectKind {
             ObjectKind::FirewallPolicy => "firewall-policy",
             ObjectKind::RuleGroup => "rule-group",
             ObjectKind::GatewayLoadBalancer => "gateway-load-balancer",
+            ObjectKind::NetworkLoadBalancer => "network-load-balancer",
+            ObjectKind::TargetGroup => "target-group",
             ObjectKind::SecurityGroup => "security-group",
             ObjectKind::NetworkAcl => "network-acl",
             ObjectKind::NetworkInterface => "network-interface",
@@ -185,6 +193,8 @@ impl Index {
         add!(m.firewall_policies, ObjectKind::FirewallPolicy);
         add!(m.rule_groups, ObjectKind::RuleGroup);
         add!(m.gateway_load_balancers, ObjectKind::GatewayLoadBalancer);
+        add!(m.network_load_balancers, ObjectKind::NetworkLoadBalancer);
+        add!(m.target_groups, ObjectKind::TargetGroup);
         add!(m.security_groups, ObjectKind::SecurityGroup);
         add!(m.network_acls, ObjectKind::NetworkAcl);
         add!(m.network_interfaces, ObjectKind::NetworkInterface);

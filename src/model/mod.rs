@@ -8,6 +8,7 @@
 pub mod change;
 pub mod common;
 pub mod derive;
+pub mod elb;
 pub mod filters;
 pub mod index;
 pub mod inspection;
@@ -19,6 +20,10 @@ pub mod vpc;
 pub mod workload;
 
 pub use common::{PortRange, Protocol, RuleAction};
+pub use elb::{
+    LbTarget, Listener, ListenerProtocol, LoadBalancerScheme, NetworkLoadBalancer, TargetGroup,
+    TargetType,
+};
 pub use filters::{NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule};
 pub use index::{Index, ObjectKind, ObjectRef};
 pub use inspection::{
@@ -112,6 +117,12 @@ pub struct Model {
     /// Gateway Load Balancers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gateway_load_balancers: Vec<GatewayLoadBalancer>,
+    /// Network Load Balancers (listeners included).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_load_balancers: Vec<NetworkLoadBalancer>,
+    /// Target groups of the Network Load Balancers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<TargetGroup>,
     /// Security groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<SecurityGroup>,

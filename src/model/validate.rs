@@ -61,6 +61,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     c.firewall_policies();
     c.rule_groups();
     c.gateway_load_balancers();
+    c.network_load_balancers();
     c.security_groups();
     c.network_acls();
     c.network_interfaces();
@@ -165,6 +166,8 @@ impl<'a> Checker<'a> {
         add!(firewall_policies, ObjectKind::FirewallPolicy);
         add!(rule_groups, ObjectKind::RuleGroup);
         add!(gateway_load_balancers, ObjectKind::GatewayLoadBalancer);
+        add!(network_load_balancers, ObjectKind::NetworkLoadBalancer);
+        add!(target_groups, ObjectKind::TargetGroup);
         add!(security_groups, ObjectKind::SecurityGroup);
         add!(network_acls, ObjectKind::NetworkAcl);
         add!(network_interfaces, ObjectKind::NetworkInterface);
@@ -1400,6 +1403,119 @@ impl<'a> Checker<'a> {
             }
             if g.appliances.is_empty() {
                 self.warn(format!("{p}/appliances"), format!("Gateway Load Balancer `{}` has no healthy appliance: traffic sent to it is dropped", g.name));
+            }
+        }
+    }
+
+    /// Network Load Balancers and target groups: nodes are `load_balancer` interfaces
+    /// of the load balancer's VPC, at most one per AZ ("you can enable one subnet per
+    /// Availability Zone", <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html>)
+    /// and of one load balancer; listener ports unique per protocol; targets are
+    /// exactly one of an interface or an address, interfaces of the group's VPC.
+    fn network_load_balancers(&mut self) {
+        let m = self.m;
+        let mut node_of: HashMap<&str, &str> = HashMap::new();
+        for (i, lb) in m.network_load_balancers.iter().enumerate() {
+            let p = format!("/network_load_balancers/{i}");
+            self.resolve(&format!("{p}/vpc"), &lb.vpc, ObjectKind::Vpc);
+            let mut azs: HashMap<&str, &str> = HashMap::new();
+            for (j, n) in lb.nodes.iter().enumerate() {
+                let np = format!("{p}/nodes/{j}");
+                let Some(e) = self.resolve(&np, n, ObjectKind::NetworkInterface) else {
+                    continue;
+                };
+                let eni = &m.network_interfaces[e];
+                if eni.role != super::InterfaceRole::LoadBalancer {
+                    self.err(&np, format!("network interface `{n}` is a node of Network Load Balancer `{}` but its role is not `load_balancer`", lb.name));
+                }
+                if let Some(prev) = node_of.insert(n.as_str(), lb.name.as_str()) {
+                    self.err(&np, format!("network interface `{n}` is already a node of Network Load Balancer `{prev}`"));
+                }
+                if let Some(&si) = self.names.get(&(ObjectKind::Subnet, eni.subnet.as_str())) {
+                    let sn = &m.subnets[si];
+                    if sn.vpc != lb.vpc {
+                        self.err(&np, format!("node `{n}` is in subnet `{}` of VPC `{}`, not in the load balancer's VPC `{}`", sn.name, sn.vpc, lb.vpc));
+                    }
+                    if let Some(other) = azs.insert(sn.az.as_str(), n.as_str()) {
+                        self.err(
+                            &np,
+                            format!(
+                                "nodes `{other}` and `{n}` are both in {}: one subnet per AZ",
+                                sn.az
+                            ),
+                        );
+                    }
+                }
+                if lb.scheme == super::LoadBalancerScheme::Internal && eni.public_ip.is_some() {
+                    self.warn(&np, format!("node `{n}` of internal Network Load Balancer `{}` has a public address", lb.name));
+                }
+            }
+            if lb.nodes.is_empty() {
+                self.err(
+                    format!("{p}/nodes"),
+                    format!("Network Load Balancer `{}` has no node", lb.name),
+                );
+            }
+            let mut ports: HashMap<(u16, bool), usize> = HashMap::new();
+            for (j, l) in lb.listeners.iter().enumerate() {
+                let lp = format!("{p}/listeners/{j}");
+                if let Some(t) = self.resolve(
+                    &format!("{lp}/target_group"),
+                    &l.target_group,
+                    ObjectKind::TargetGroup,
+                ) {
+                    let tg = &m.target_groups[t];
+                    if tg.vpc != lb.vpc {
+                        self.err(format!("{lp}/target_group"), format!("target group `{}` is in VPC `{}`, not in the load balancer's VPC `{}`", tg.name, tg.vpc, lb.vpc));
+                    }
+                }
+                use super::ListenerProtocol as L;
+                let transports: &[bool] = match l.protocol {
+                    L::Tcp | L::Tls => &[true],
+                    L::Udp => &[false],
+                    L::TcpUdp => &[true, false],
+                };
+                for tcp in transports {
+                    if let Some(prev) = ports.insert((l.port, *tcp), j) {
+                        self.err(
+                            &lp,
+                            format!(
+                                "listeners {prev} and {j} both listen on {} port {}",
+                                if *tcp { "TCP" } else { "UDP" },
+                                l.port
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, e) in m.network_interfaces.iter().enumerate() {
+            if e.role == super::InterfaceRole::LoadBalancer
+                && !node_of.contains_key(e.name.as_str())
+            {
+                self.warn(format!("/network_interfaces/{i}/role"), format!("interface `{}` has role `load_balancer` but is the node of no Network Load Balancer: nothing reaches its address", e.name));
+            }
+        }
+        for (i, tg) in m.target_groups.iter().enumerate() {
+            let p = format!("/target_groups/{i}");
+            self.resolve(&format!("{p}/vpc"), &tg.vpc, ObjectKind::Vpc);
+            for (j, t) in tg.targets.iter().enumerate() {
+                let tp = format!("{p}/targets/{j}");
+                match (&t.interface, t.ip, tg.target_type) {
+                    (Some(n), None, super::TargetType::Instance) => {
+                        if let Some(e) = self.resolve(&format!("{tp}/interface"), n, ObjectKind::NetworkInterface) {
+                            let eni = &m.network_interfaces[e];
+                            let vpc = self.names.get(&(ObjectKind::Subnet, eni.subnet.as_str())).map(|s| m.subnets[*s].vpc.as_str());
+                            if vpc.is_some_and(|v| v != tg.vpc) {
+                                self.err(format!("{tp}/interface"), format!("target `{n}` is not in the target group's VPC `{}`", tg.vpc));
+                            }
+                        }
+                    }
+                    (None, Some(_), super::TargetType::Ip) => {}
+                    (Some(_), None, super::TargetType::Ip) => self.err(&tp, "an `ip` target group's targets are addresses (`ip`), not interfaces"),
+                    (None, Some(_), super::TargetType::Instance) => self.err(&tp, "an `instance` target group's targets are interfaces (`interface`), not addresses"),
+                    _ => self.err(&tp, "a target is exactly one of `interface` or `ip`"),
+                }
             }
         }
     }

@@ -261,6 +261,11 @@ pub struct VgwConnection {
     /// The prefixes the site advertises over this connection; empty means all the site's prefixes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub advertised_prefixes: Vec<IpNet>,
+    /// The AWS side's tunnel outside addresses (VPN only; from the connection's
+    /// `CustomerGatewayConfiguration`): public addresses held by the virtual private
+    /// gateway, reached from the Internet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tunnel_outside_ips: Vec<Ipv4Addr>,
 }
 
 /// A virtual private gateway.

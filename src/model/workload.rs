@@ -14,6 +14,10 @@ pub enum InterfaceRole {
     Workload,
     /// A firewall or router appliance that forwards traffic (source/destination check off).
     Appliance,
+    /// A node of a Network Load Balancer (interface type `network_load_balancer`): it
+    /// holds the load balancer's address in one AZ and is named in the load balancer's
+    /// `nodes`.
+    LoadBalancer,
 }
 
 /// An elastic network interface (an instance's ENI).

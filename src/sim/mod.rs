@@ -202,11 +202,12 @@ fn walk_reply<'a>(
             site,
             ip: rflow.src,
         }),
-        End::Site(None) | End::None => None,
+        End::Site(None) | End::None | End::VpnTunnel(..) => None,
     };
-    let outcome = match &start {
-        Some(s) => w.start(s),
-        None => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),
+    let outcome = match (&start, fwd.end) {
+        (Some(s), _) => w.start(s),
+        (None, End::VpnTunnel(g, c)) => w.vpn_tunnel_reply(g, c),
+        (None, _) => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),
     };
     let (verdict, reason) = match outcome {
         Ok(v) => (v, None),

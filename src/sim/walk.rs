@@ -41,6 +41,8 @@ pub(crate) struct FlowState {
     pub nat: Vec<(usize, IpAddr)>,
     /// The gateway endpoint (VPC endpoint, VPC) the flow left through to an AWS service.
     pub gateway_endpoint: Option<(usize, usize)>,
+    /// Flows Network Load Balancer nodes forwarded (see `nlb.rs`).
+    pub nlb: Vec<nlb::NlbSession>,
 }
 
 /// Where a successful walk ended.
@@ -54,6 +56,8 @@ pub(crate) enum End {
     Internet,
     /// Left to an on-premises site (index, if known).
     Site(Option<usize>),
+    /// Delivered to the AWS-side outside address of a VPN tunnel (VGW, connection).
+    VpnTunnel(usize, usize),
 }
 
 /// Record a hop: with explanations, build it (the arguments are evaluated only then);
@@ -68,6 +72,10 @@ macro_rules! hop {
         }
     };
 }
+
+// Network Load Balancer hops and VPN tunnel endpoints (after `hop!`, which it uses).
+#[path = "nlb.rs"]
+mod nlb;
 
 type Fail = (Verdict, &'static str);
 type Outcome = Result<Verdict, Fail>;
@@ -210,6 +218,10 @@ impl<'a> Walk<'a> {
     }
 
     fn send_from_interface(&mut self, eni: usize) -> Outcome {
+        // A target's reply to a flow a Network Load Balancer forwarded (nlb.rs).
+        if let Some(r) = self.nlb_reply_from_target(eni) {
+            return r;
+        }
         let dp = self.dp;
         let Some(e) = dp.model.network_interfaces.get(eni) else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
@@ -288,6 +300,9 @@ impl<'a> Walk<'a> {
         if is_private_v4(dst) {
             // Private (RFC 1918 / RFC 6598) addresses are not routed on the Internet.
             return Err((Verdict::NoRoute, "NO_ROUTE_TO_DESTINATION"));
+        }
+        if let Some((g, c)) = dp.vpn_tunnel_endpoint(dst) {
+            return self.vpn_tunnel_endpoint(g, c);
         }
         let owner_vpc = match dst {
             IpAddr::V4(_) => dp.public_owner(dst).and_then(|o| self.owner_vpc(o)),
@@ -594,6 +609,9 @@ impl<'a> Walk<'a> {
     fn deliver_local(&mut self, vpc: usize, from: Option<usize>, via: Via) -> Outcome {
         let dp = self.dp;
         match dp.private_owner(vpc, self.pkt.dst) {
+            Some(Owner::Interface(e)) if dp.load_balancer_of(e).is_some() => {
+                self.nlb_arrive(e, from, via)
+            }
             Some(Owner::Interface(e)) => {
                 let Some(subnet) = dp.subnet_of_interface(e) else {
                     return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
@@ -1167,6 +1185,19 @@ impl<'a> Walk<'a> {
             IpAddr::V4(_) => dp.public_owner(dst).and_then(|o| self.owner_vpc(o)),
             IpAddr::V6(_) => (0..dp.model.vpcs.len()).find(|v| dp.private_owner(*v, dst).is_some()),
         };
+        if let Some((g, c)) = dp.vpn_tunnel_endpoint(dst) {
+            hop!(
+                self,
+                "internet",
+                None,
+                "internet",
+                None,
+                None,
+                "forward",
+                format!("{dst} is a VPN tunnel outside address"),
+            );
+            return self.vpn_tunnel_endpoint(g, c);
+        }
         match owner_vpc.and_then(|v| dp.vpc_igw[v].map(|g| (v, g))) {
             Some((v, g2)) => {
                 hop!(

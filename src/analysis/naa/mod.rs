@@ -169,6 +169,22 @@ pub fn object_resources(m: &Model, r: ObjectRef) -> Vec<Resource> {
                 o.id.as_deref(),
             )]
         }
+        ObjectKind::NetworkLoadBalancer => {
+            let o = &m.network_load_balancers[r.index];
+            vec![one(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                &o.name,
+                o.id.as_deref(),
+            )]
+        }
+        ObjectKind::TargetGroup => {
+            let o = &m.target_groups[r.index];
+            vec![one(
+                "AWS::ElasticLoadBalancingV2::TargetGroup",
+                &o.name,
+                o.id.as_deref(),
+            )]
+        }
         ObjectKind::SecurityGroup => {
             let o = &m.security_groups[r.index];
             vec![one("AWS::EC2::SecurityGroup", &o.name, o.id.as_deref())]

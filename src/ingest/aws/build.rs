@@ -285,6 +285,9 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     for (k, v) in &s.lbs {
         cands.push((k.clone(), Some(v.name.clone())));
     }
+    for (k, v) in &s.target_groups {
+        cands.push((k.clone(), v.name.clone()));
+    }
     for (k, v) in &s.sgs {
         cands.push((k.clone(), tag(&v.c).or_else(|| v.group_name.clone())));
     }
@@ -853,11 +856,15 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         });
     }
     for (arn, lb) in &s.lbs {
+        if lb.lb_type == "network" {
+            network_load_balancer(&mut cx, &mut m, arn, lb, &vpc_ok, &subnet_ok, &instance_eni);
+            continue;
+        }
         if lb.lb_type != "gateway" {
             cx.warn(
                 &lb.c,
                 format!(
-                    "{} load balancer {}: not modelled (only Gateway Load Balancers are)",
+                    "{} load balancer {}: not modelled (only Gateway and Network Load Balancers are)",
                     lb.lb_type, lb.name
                 ),
             );
@@ -1057,6 +1064,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         site: String,
         kind: ConnectionKind,
         routing: VpnRouting,
+        outside: Vec<std::net::Ipv4Addr>,
     }
     let mut vgw_conns: BTreeMap<String, Vec<Conn>> = BTreeMap::new();
     for (id, v) in &s.vpns {
@@ -1071,6 +1079,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                 } else {
                     VpnRouting::Bgp
                 },
+                outside: v.outside_ips.clone(),
             });
         } else if v.tgw.is_none() {
             cx.warn(
@@ -1093,6 +1102,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                     site,
                     kind: ConnectionKind::DirectConnect,
                     routing: VpnRouting::Bgp,
+                    outside: Vec::new(),
                 });
             }
             (_, Some(_)) => {} // Through its DX gateway (a site of its own).
@@ -1113,6 +1123,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                 site: canon(&a.dxgw),
                 kind: ConnectionKind::DirectConnect,
                 routing: VpnRouting::Bgp,
+                outside: Vec::new(),
             });
         } else if !s.tgws.contains_key(&a.gateway)
             && !s
@@ -1586,6 +1597,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                 kind: c.kind,
                 routing: c.routing,
                 advertised_prefixes: advertised(&c.key, &c.site),
+                tunnel_outside_ips: c.outside.clone(),
             });
         }
         connections.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1870,8 +1882,244 @@ pub(crate) fn sort_model(m: &mut Model) {
         firewall_policies,
         rule_groups,
         gateway_load_balancers,
+        network_load_balancers,
+        target_groups,
         security_groups,
         network_acls,
         network_interfaces
     );
+}
+
+/// A Network Load Balancer: its node interfaces (interface type `network_load_balancer`,
+/// described `ELB net/<name>/<id>`), listeners, attributes and the target groups its
+/// listeners forward to. Whatever cannot be modelled is a warning.
+fn network_load_balancer(
+    cx: &mut Ctx<'_>,
+    m: &mut Model,
+    arn: &str,
+    lb: &RawLb,
+    vpc_ok: &HashSet<&str>,
+    subnet_ok: &HashSet<&str>,
+    instance_eni: &BTreeMap<&str, (i64, &str)>,
+) {
+    let s = cx.s;
+    let Some(vpc) = lb.vpc.as_deref().filter(|v| vpc_ok.contains(v)) else {
+        cx.warn(
+            &lb.c,
+            format!(
+                "Network Load Balancer {}: VPC not in the snapshot: left out",
+                lb.name
+            ),
+        );
+        return;
+    };
+    let tail = super::export::nlb_arn_tail(arn);
+    let attrs = s.elb_attributes.get(arn);
+    let cross_zone = attrs
+        .and_then(|a| a.get("load_balancing.cross_zone.enabled"))
+        .is_some_and(|v| v == "true");
+    // Nodes: one interface per enabled AZ subnet.
+    let mut nodes = Vec::new();
+    for (subnet, addrs) in &lb.addresses {
+        if !subnet_ok.contains(subnet.as_str()) {
+            cx.warn(&lb.c, format!("Network Load Balancer {}: subnet {subnet} not in the snapshot: its node there is left out", lb.name));
+            continue;
+        }
+        let found = s.enis.iter().find(|(_, e)| {
+            e.interface_type.as_deref() == Some("network_load_balancer")
+                && e.subnet == *subnet
+                && e.description
+                    .as_deref()
+                    .is_none_or(|d| d.trim_start_matches("ELB ") == tail)
+        });
+        let Some((eni_id, e)) = found else {
+            cx.warn(&lb.c, format!("Network Load Balancer {}: no network interface of the load balancer in subnet {subnet} in the snapshot (describe-network-interfaces): its node there is not modelled", lb.name));
+            continue;
+        };
+        let mut private_ips = e.private_ips.clone();
+        if private_ips.is_empty() {
+            if let Some(ip) = addrs.iter().find_map(|(p, _)| *p) {
+                private_ips.push(std::net::IpAddr::V4(ip));
+            }
+        }
+        if private_ips.is_empty() {
+            cx.warn(&e.c, format!("network interface {eni_id} of Network Load Balancer {} has no private address: left out", lb.name));
+            continue;
+        }
+        let public_ip = e.public_ip.or_else(|| addrs.iter().find_map(|(_, p)| *p));
+        let groups: Vec<String> = e
+            .groups
+            .iter()
+            .chain(if e.groups.is_empty() {
+                lb.groups.iter()
+            } else {
+                [].iter()
+            })
+            .filter(|g| s.sgs.contains_key(*g))
+            .map(|g| cx.n(g))
+            .collect();
+        let name = cx.n(eni_id);
+        m.network_interfaces.push(NetworkInterface {
+            name: name.clone(),
+            id: Some(eni_id.clone()),
+            instance: None,
+            subnet: cx.n(subnet),
+            private_ips,
+            public_ip,
+            security_groups: groups,
+            source_dest_check: true,
+            role: InterfaceRole::LoadBalancer,
+            tags: BTreeMap::new(),
+        });
+        nodes.push(name);
+    }
+    if nodes.is_empty() {
+        cx.warn(
+            &lb.c,
+            format!(
+                "Network Load Balancer {}: no node interface in the snapshot: left out",
+                lb.name
+            ),
+        );
+        return;
+    }
+    // Listeners and the target groups they forward to.
+    let mut listeners = Vec::new();
+    let mut used_tgs: BTreeSet<&str> = BTreeSet::new();
+    for l in s.listeners.get(arn).into_iter().flatten() {
+        let what = l.id.clone().unwrap_or_else(|| format!("{:?}", l.port));
+        let Some(protocol) = ListenerProtocol::from_api(&l.protocol) else {
+            cx.warn(&l.c, format!("listener {what} of {}: protocol {} is not a Network Load Balancer protocol: left out", lb.name, l.protocol));
+            continue;
+        };
+        let Some(port) = l.port else {
+            cx.warn(
+                &l.c,
+                format!("listener {what} of {}: no port: left out", lb.name),
+            );
+            continue;
+        };
+        for a in &l.other_actions {
+            cx.warn(
+                &l.c,
+                format!(
+                    "listener {what} of {}: default action `{a}` is not modelled",
+                    lb.name
+                ),
+            );
+        }
+        let Some(tg) = l.target_groups.first() else {
+            cx.warn(
+                &l.c,
+                format!(
+                    "listener {what} of {}: no forward action to a target group: left out",
+                    lb.name
+                ),
+            );
+            continue;
+        };
+        if l.target_groups.len() > 1 {
+            cx.warn(&l.c, format!("listener {what} of {}: weighted forward to {} target groups: only the first ({tg}) is modelled", lb.name, l.target_groups.len()));
+        }
+        if !s.target_groups.contains_key(tg) {
+            cx.warn(&l.c, format!("listener {what} of {}: target group {tg} not in the snapshot (describe-target-groups): left out", lb.name));
+            continue;
+        }
+        used_tgs.insert(tg.as_str());
+        listeners.push(Listener {
+            id: l.id.clone(),
+            protocol,
+            port,
+            target_group: cx.n(tg),
+        });
+    }
+    if listeners.is_empty() {
+        cx.warn(&lb.c, format!("Network Load Balancer {}: no listener in the snapshot (describe-listeners): it forwards nothing", lb.name));
+    }
+    for tg in used_tgs {
+        if m.target_groups.iter().any(|t| t.id.as_deref() == Some(tg)) {
+            continue;
+        }
+        let Some(g) = s.target_groups.get(tg) else {
+            continue;
+        };
+        let ttype = match g.target_type.as_deref().unwrap_or("instance") {
+            "instance" => TargetType::Instance,
+            "ip" => TargetType::Ip,
+            other => {
+                cx.warn(&g.c, format!("target group {tg}: target type {other} is not modelled: its listeners forward nothing"));
+                TargetType::Ip
+            }
+        };
+        let protocol = g
+            .protocol
+            .as_deref()
+            .and_then(ListenerProtocol::from_api)
+            .unwrap_or_default();
+        let port = g.port.unwrap_or(0);
+        let preserve = s
+            .elb_attributes
+            .get(tg)
+            .and_then(|a| a.get("preserve_client_ip.enabled"))
+            .map(|v| v == "true");
+        let mut targets = Vec::new();
+        match s.targets.get(tg) {
+            None => cx.warn(&g.c, format!("target group {tg}: no target health in the snapshot (describe-target-health): no targets modelled")),
+            Some(ts) => {
+                for t in ts {
+                    let healthy = t.state == "healthy" || t.state == "unavailable";
+                    let (interface, ip) = match ttype {
+                        TargetType::Instance => match instance_eni.get(t.id.as_str()) {
+                            Some((_, e)) => (Some(cx.n(e)), None),
+                            None => {
+                                cx.warn(&g.c, format!("target group {tg}: instance {} has no network interface in the snapshot: left out", t.id));
+                                continue;
+                            }
+                        },
+                        TargetType::Ip => match t.id.parse::<std::net::IpAddr>() {
+                            Ok(ip) => (None, Some(ip)),
+                            Err(_) => {
+                                cx.warn(&g.c, format!("target group {tg}: target {} is not an IP address: left out", t.id));
+                                continue;
+                            }
+                        },
+                    };
+                    targets.push(LbTarget {
+                        interface,
+                        ip,
+                        port: t.port.filter(|p| *p != port),
+                        healthy,
+                    });
+                }
+            }
+        }
+        let tvpc = g
+            .vpc
+            .as_deref()
+            .filter(|v| vpc_ok.contains(v))
+            .unwrap_or(vpc);
+        m.target_groups.push(TargetGroup {
+            name: cx.n(tg),
+            id: Some(tg.to_string()),
+            vpc: cx.n(tvpc),
+            protocol,
+            port,
+            target_type: ttype,
+            preserve_client_ip: preserve,
+            targets,
+        });
+    }
+    m.network_load_balancers.push(NetworkLoadBalancer {
+        name: cx.n(arn),
+        id: Some(arn.to_string()),
+        vpc: cx.n(vpc),
+        scheme: if lb.scheme.as_deref() == Some("internet-facing") {
+            LoadBalancerScheme::InternetFacing
+        } else {
+            LoadBalancerScheme::Internal
+        },
+        nodes,
+        cross_zone,
+        listeners,
+    });
 }

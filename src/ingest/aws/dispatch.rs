@@ -50,6 +50,10 @@ const LIST_KEYS: &[&str] = &[
     "TargetGroups",
     "LoadBalancerTargetHealth",
     "TargetHealth",
+    "Listeners",
+    "LoadBalancerListeners",
+    "LoadBalancerAttributes",
+    "TargetGroupAttributes",
     "ManagedPrefixListEntries",
     "TransitGatewayRouteTablePropagationSets",
     "Accounts",
@@ -73,8 +77,6 @@ const IGNORED: &[&str] = &[
 const NOT_MODELLED: &[(&str, &str)] = &[
     ("DBInstances", "RDS instances (their network interfaces are modelled when listed)"),
     ("DomainStatusList", "OpenSearch/Elasticsearch domains (their network interfaces are modelled when listed)"),
-    ("LoadBalancerAttributes", "load-balancer attributes"),
-    ("LoadBalancerListeners", "load-balancer listeners"),
     ("ServiceDetails", "VPC endpoint services"),
     ("CarrierGateways", "carrier gateways"),
     ("LocalGateways", "local gateways (Outposts)"),
@@ -295,7 +297,12 @@ fn read_object(s: &mut RawSnapshot, origin: OriginId, o: Obj, sink: &mut Sink) {
             }
             "VirtualInterfaces" => tgw::vifs(s, origin, items, file, sink),
             "LoadBalancers" => insp::load_balancers(s, origin, items, file, sink),
-            "TargetGroups" => insp::target_groups(s, items, file, sink),
+            "TargetGroups" => insp::target_groups(s, origin, items, file, sink),
+            "Listeners" => insp::listeners(s, origin, items, file, sink, false),
+            "LoadBalancerListeners" => insp::listeners(s, origin, items, file, sink, true),
+            "LoadBalancerAttributes" | "TargetGroupAttributes" => {
+                insp::elb_attributes(s, items, file, sink)
+            }
             "LoadBalancerTargetHealth" | "TargetHealth" => {
                 insp::target_health_list(s, items, file, sink)
             }

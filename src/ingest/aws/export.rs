@@ -949,8 +949,21 @@ fn render(m0: &Model) -> Files {
             &e.subnet,
             &e.private_ips,
             e.public_ip,
-            "interface",
+            if e.role == InterfaceRole::LoadBalancer {
+                "network_load_balancer"
+            } else {
+                "interface"
+            },
         );
+        // A load balancer node's interface is described as AWS does: "ELB net/<name>/<id>".
+        if let Some(lb) = m
+            .network_load_balancers
+            .iter()
+            .find(|l| l.nodes.contains(&e.name))
+        {
+            o["Description"] = json!(format!("ELB {}", nlb_arn_tail(&id_of(&lb.id))));
+            o["RequesterManaged"] = json!(true);
+        }
         o["Groups"] = Value::Array(
             e.security_groups
                 .iter()
@@ -968,6 +981,7 @@ fn render(m0: &Model) -> Files {
         let role = match e.role {
             InterfaceRole::Workload => "workload",
             InterfaceRole::Appliance => "appliance",
+            InterfaceRole::LoadBalancer => "load_balancer",
         };
         t.push(("lztwin:role", role.to_string()));
         o["TagSet"] = tags(&t);
@@ -1338,6 +1352,7 @@ fn render(m0: &Model) -> Files {
                             "Options": {"StaticRoutesOnly": c.routing == VpnRouting::Static},
                             "Routes": routes,
                             "Tags": tags(&[("Name", c.name.clone()), ("lztwin:advertised-prefixes", join(&c.advertised_prefixes))]),
+                            "CustomerGatewayConfiguration": cgw_configuration(&cid, &cgw_id(&c.site), &gid, &c.tunnel_outside_ips),
                         }),
                     );
                 }
@@ -1606,6 +1621,30 @@ fn render(m0: &Model) -> Files {
         );
     }
     f
+}
+
+/// The `CustomerGatewayConfiguration` XML of a VPN connection, with the AWS side's
+/// tunnel outside addresses (the importer reads only those back).
+fn cgw_configuration(vpn: &str, cgw: &str, vgw: &str, outside: &[std::net::Ipv4Addr]) -> String {
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn_connection id=\"{vpn}\">\n  <customer_gateway_id>{cgw}</customer_gateway_id>\n  <vpn_gateway_id>{vgw}</vpn_gateway_id>\n  <vpn_connection_type>ipsec.1</vpn_connection_type>\n"
+    );
+    for ip in outside {
+        x.push_str(&format!(
+            "  <ipsec_tunnel>\n    <vpn_gateway>\n      <tunnel_outside_address>\n        <ip_address>{ip}</ip_address>\n      </tunnel_outside_address>\n    </vpn_gateway>\n  </ipsec_tunnel>\n"
+        ));
+    }
+    x.push_str("</vpn_connection>\n");
+    x
+}
+
+/// `net/<name>/<id>`: the part of a Network Load Balancer ARN its interfaces'
+/// descriptions carry (`ELB net/<name>/<id>`).
+pub(crate) fn nlb_arn_tail(arn: &str) -> String {
+    match arn.find(":loadbalancer/") {
+        Some(p) => arn[p + ":loadbalancer/".len()..].to_string(),
+        None => arn.to_string(),
+    }
 }
 
 /// The `Routes` of a VPN connection: the static routes of a static VPN (its advertised

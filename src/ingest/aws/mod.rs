@@ -8,6 +8,7 @@
 //! Nothing here panics on input: every problem is a located [`Diagnostic`].
 
 mod build;
+mod cgw_xml;
 mod dispatch;
 pub mod export;
 pub mod layout;

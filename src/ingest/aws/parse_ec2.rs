@@ -456,8 +456,37 @@ pub(crate) fn vpns(
                 }
             }
         }
+        // The AWS side's tunnel outside addresses: from the customer gateway
+        // configuration XML, else from the tunnels' telemetry (`OutsideIpAddress`).
+        let mut outside_ips = Vec::new();
+        if let Some(xml) = o.str("CustomerGatewayConfiguration")? {
+            match super::cgw_xml::vgw_tunnel_outside_ips(xml) {
+                Ok(ips) => outside_ips = ips,
+                Err(e) => sink.warnings.push(crate::diag::Diagnostic::warning(
+                    file,
+                    o.at("CustomerGatewayConfiguration"),
+                    format!(
+                        "VPN connection {id}: customer gateway configuration XML at {e}; its tunnel outside addresses are read from VgwTelemetry"
+                    ),
+                )),
+            }
+        }
+        if outside_ips.is_empty() {
+            for t in o.list("VgwTelemetry")? {
+                let t = t.obj(file)?;
+                if let Some(a) = t.str("OutsideIpAddress")? {
+                    match a.parse::<Ipv4Addr>() {
+                        Ok(ip) => outside_ips.push(ip),
+                        Err(_) => sink.warnings.push(t.warn(format!(
+                            "VPN connection {id}: tunnel outside address `{a}` is not an IPv4 address: left out"
+                        ))),
+                    }
+                }
+            }
+        }
         let v = RawVpn {
             c: common(&o, origin)?,
+            outside_ips,
             vgw: o.str("VpnGatewayId")?.map(str::to_string),
             tgw: o.str("TransitGatewayId")?.map(str::to_string),
             cgw: o.str("CustomerGatewayId")?.map(str::to_string),
@@ -745,6 +774,7 @@ fn eni_from(o: &Obj, origin: OriginId, file: &str, instance: Option<&str>) -> PR
         groups,
         source_dest_check: o.bool("SourceDestCheck")?,
         interface_type: o.str("InterfaceType")?.map(str::to_string),
+        description: o.str("Description")?.map(str::to_string),
     })
 }
 
@@ -754,6 +784,7 @@ fn merge_eni(a: &mut RawEni, b: RawEni) {
     fill(&mut a.public_ip, b.public_ip);
     fill(&mut a.source_dest_check, b.source_dest_check);
     fill(&mut a.interface_type, b.interface_type);
+    fill(&mut a.description, b.description);
     if a.private_ips.is_empty() {
         a.private_ips = b.private_ips;
     }

@@ -466,10 +466,26 @@ pub(crate) fn load_balancers(
             return Ok(());
         }
         let mut subnets = Vec::new();
+        let mut addresses = Vec::new();
         for z in o.list("AvailabilityZones")? {
             let z = z.obj(file)?;
             if let Some(sn) = z.str("SubnetId")? {
                 subnets.push(sn.to_string());
+                let mut addrs = Vec::new();
+                for a in z.list("LoadBalancerAddresses")? {
+                    let a = a.obj(file)?;
+                    let v4 = |k: &str| -> PResult<Option<std::net::Ipv4Addr>> {
+                        match a.str(k)? {
+                            None => Ok(None),
+                            Some(t) => t
+                                .parse()
+                                .map(Some)
+                                .map_err(|_| a.err(k, format!("`{t}` is not an IPv4 address"))),
+                        }
+                    };
+                    addrs.push((v4("PrivateIPv4Address")?, v4("IpAddress")?));
+                }
+                addresses.push((sn.to_string(), addrs));
             }
         }
         let lb = RawLb {
@@ -478,6 +494,13 @@ pub(crate) fn load_balancers(
             lb_type: o.str("Type")?.unwrap_or("classic").to_string(),
             vpc: o.str("VpcId")?.map(str::to_string),
             subnets,
+            scheme: o.str("Scheme")?.map(str::to_string),
+            addresses,
+            groups: o
+                .strs("SecurityGroups")?
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
         };
         upsert(&mut s.lbs, arn.to_string(), lb, keep_first);
         Ok(())
@@ -487,20 +510,156 @@ pub(crate) fn load_balancers(
 /// `describe-target-groups`.
 pub(crate) fn target_groups(
     s: &mut RawSnapshot,
+    origin: OriginId,
     items: Vec<super::value::Located>,
     file: &str,
     sink: &mut Sink,
 ) {
     each(items, file, sink, |o, _| {
         let arn = o.req("TargetGroupArn")?;
+        let port = match o.int("Port")? {
+            Some(p) => Some(
+                u16::try_from(p).map_err(|_| o.err("Port", format!("port {p} out of range")))?,
+            ),
+            None => None,
+        };
         let tg = RawTargetGroup {
+            c: common(&o, origin)?,
             lbs: o
                 .strs("LoadBalancerArns")?
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
+            name: o.str("TargetGroupName")?.map(str::to_string),
+            vpc: o.str("VpcId")?.map(str::to_string),
+            protocol: o.str("Protocol")?.map(str::to_string),
+            port,
+            target_type: o.str("TargetType")?.map(str::to_string),
         };
         upsert(&mut s.target_groups, arn.to_string(), tg, keep_first);
+        Ok(())
+    })
+}
+
+/// A port given as a number or a string (`"22"`, `HealthCheckPort` style).
+fn port_of(o: &Obj, key: &str) -> PResult<Option<u16>> {
+    match o.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(t)) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| o.err(key, format!("`{t}` is not a port"))),
+        Some(_) => match o.int(key)? {
+            Some(p) => u16::try_from(p)
+                .map(Some)
+                .map_err(|_| o.err(key, format!("port {p} out of range"))),
+            None => Ok(None),
+        },
+    }
+}
+
+/// `describe-listeners` output (`Listeners`, each with its `LoadBalancerArn`), or
+/// Batfish's `LoadBalancerListeners` wrapper (`[{LoadBalancerArn, Listeners[]}]`).
+pub(crate) fn listeners(
+    s: &mut RawSnapshot,
+    origin: OriginId,
+    items: Vec<super::value::Located>,
+    file: &str,
+    sink: &mut Sink,
+    wrapped: bool,
+) {
+    each(items, file, sink, |o, sink| {
+        if wrapped {
+            let lb = o.req("LoadBalancerArn")?.to_string();
+            let inner = o.list("Listeners")?;
+            for l in inner {
+                let l = l.obj(file)?;
+                listener(s, origin, &l, Some(&lb), file)?;
+            }
+            let _ = sink;
+            Ok(())
+        } else {
+            listener(s, origin, &o, None, file)
+        }
+    })
+}
+
+fn listener(
+    s: &mut RawSnapshot,
+    origin: OriginId,
+    o: &Obj,
+    lb: Option<&str>,
+    file: &str,
+) -> PResult<()> {
+    let lb = match (o.str("LoadBalancerArn")?, lb) {
+        (Some(a), _) => a.to_string(),
+        (None, Some(a)) => a.to_string(),
+        (None, None) => return Err(o.err("LoadBalancerArn", "missing LoadBalancerArn")),
+    };
+    let mut target_groups = Vec::new();
+    let mut other_actions = Vec::new();
+    let mut actions: Vec<(i64, Obj)> = Vec::new();
+    for (i, a) in o.list("DefaultActions")?.into_iter().enumerate() {
+        let a = a.obj(file)?;
+        let order = a.int("Order")?.unwrap_or(i as i64);
+        actions.push((order, a));
+    }
+    actions.sort_by_key(|(k, _)| *k);
+    for (_, a) in &actions {
+        let ty = a.str("Type")?.unwrap_or("forward");
+        if !ty.eq_ignore_ascii_case("forward") {
+            other_actions.push(ty.to_string());
+            continue;
+        }
+        if let Some(tg) = a.str("TargetGroupArn")? {
+            target_groups.push(tg.to_string());
+        } else if let Some(fc) = a.obj("ForwardConfig")? {
+            for t in fc.list("TargetGroups")? {
+                let t = t.obj(file)?;
+                if let Some(tg) = t.str("TargetGroupArn")? {
+                    target_groups.push(tg.to_string());
+                }
+            }
+        }
+    }
+    let port = match o.int("Port")? {
+        Some(p) => {
+            Some(u16::try_from(p).map_err(|_| o.err("Port", format!("port {p} out of range")))?)
+        }
+        None => None,
+    };
+    let l = RawListener {
+        c: common(o, origin)?,
+        id: o.str("ListenerArn")?.map(str::to_string),
+        protocol: o.str("Protocol")?.unwrap_or("TCP").to_string(),
+        port,
+        target_groups,
+        other_actions,
+    };
+    s.listeners.entry(lb).or_default().push(l);
+    Ok(())
+}
+
+/// Batfish's `LoadBalancerAttributes` wrapper (`[{LoadBalancerArn, Attributes[]}]`)
+/// and lztwin's `TargetGroupAttributes` (`[{TargetGroupArn, Attributes[]}]`).
+pub(crate) fn elb_attributes(
+    s: &mut RawSnapshot,
+    items: Vec<super::value::Located>,
+    file: &str,
+    sink: &mut Sink,
+) {
+    each(items, file, sink, |o, _| {
+        let arn = match o.str("LoadBalancerArn")? {
+            Some(a) => a,
+            None => o.req("TargetGroupArn")?,
+        };
+        let entry = s.elb_attributes.entry(arn.to_string()).or_default();
+        for a in o.list("Attributes")? {
+            let a = a.obj(file)?;
+            if let (Some(k), Some(v)) = (a.str("Key")?, a.str("Value")?) {
+                entry.entry(k.to_string()).or_insert_with(|| v.to_string());
+            }
+        }
         Ok(())
     })
 }
@@ -513,7 +672,7 @@ pub(crate) fn target_health(
     sink: &mut Sink,
 ) -> PResult<()> {
     let tg = o.req("TargetGroupArn")?.to_string();
-    let entry = s.target_health.entry(tg.clone()).or_default();
+    s.target_health.entry(tg.clone()).or_default();
     let mut errs = Vec::new();
     for d in o.list("TargetHealthDescriptions")? {
         let d = d.obj(file)?;
@@ -523,6 +682,12 @@ pub(crate) fn target_health(
             Some(h) => h.str("State")?.unwrap_or("healthy").to_string(),
             None => "healthy".to_string(),
         };
+        s.targets.entry(tg.clone()).or_default().push(RawLbTarget {
+            id: id.to_string(),
+            port: port_of(&t, "Port")?,
+            state: state.clone(),
+        });
+        let entry = s.target_health.entry(tg.clone()).or_default();
         if state == "healthy" || state == "unavailable" {
             entry.insert(id.to_string());
         } else {

@@ -145,6 +145,9 @@ pub struct RawVpn {
     pub cgw: Option<String>,
     pub static_only: bool,
     pub routes: Vec<IpNet>,
+    /// The AWS side's tunnel outside addresses (`CustomerGatewayConfiguration`, else
+    /// `VgwTelemetry`).
+    pub outside_ips: Vec<Ipv4Addr>,
 }
 
 /// A customer gateway.
@@ -303,12 +306,46 @@ pub struct RawLb {
     pub lb_type: String,
     pub vpc: Option<String>,
     pub subnets: Vec<String>,
+    /// `Scheme` (`internal`, `internet-facing`).
+    pub scheme: Option<String>,
+    /// Per enabled AZ: (subnet, the node's `LoadBalancerAddresses`: private IPv4 address,
+    /// public (Elastic) IP).
+    pub addresses: Vec<(String, Vec<(Option<Ipv4Addr>, Option<Ipv4Addr>)>)>,
+    /// `SecurityGroups` of the load balancer.
+    pub groups: Vec<String>,
+}
+
+/// A listener of an ELBv2 load balancer.
+#[derive(Clone, Debug)]
+pub struct RawListener {
+    pub c: Common,
+    pub id: Option<String>,
+    pub protocol: String,
+    pub port: Option<u16>,
+    /// Target groups of the default `forward` action (in order).
+    pub target_groups: Vec<String>,
+    /// Types of the default actions that are not `forward`.
+    pub other_actions: Vec<String>,
 }
 
 /// A target group.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RawTargetGroup {
+    pub c: Common,
     pub lbs: Vec<String>,
+    pub name: Option<String>,
+    pub vpc: Option<String>,
+    pub protocol: Option<String>,
+    pub port: Option<u16>,
+    pub target_type: Option<String>,
+}
+
+/// A registered target (`describe-target-health`).
+#[derive(Clone, Debug)]
+pub struct RawLbTarget {
+    pub id: String,
+    pub port: Option<u16>,
+    pub state: String,
 }
 
 /// A network interface.
@@ -323,6 +360,8 @@ pub struct RawEni {
     pub groups: Vec<String>,
     pub source_dest_check: Option<bool>,
     pub interface_type: Option<String>,
+    /// `Description` (a load balancer node's is `ELB net/<name>/<id>`).
+    pub description: Option<String>,
 }
 
 /// An EC2 instance (for state, name and source/dest check).
@@ -420,6 +459,12 @@ pub struct RawSnapshot {
     pub rule_groups: BTreeMap<String, RawRuleGroup>,
     pub lbs: BTreeMap<String, RawLb>,
     pub target_groups: BTreeMap<String, RawTargetGroup>,
+    /// Load balancer ARN → listeners.
+    pub listeners: BTreeMap<String, Vec<RawListener>>,
+    /// Load balancer or target group ARN → attributes (`Key` → `Value`).
+    pub elb_attributes: BTreeMap<String, BTreeMap<String, String>>,
+    /// Target group ARN → every registered target with its health state.
+    pub targets: BTreeMap<String, Vec<RawLbTarget>>,
     /// Target group ARN → healthy target ids (instance ids or IPs).
     pub target_health: BTreeMap<String, BTreeSet<String>>,
     pub enis: BTreeMap<String, RawEni>,

@@ -206,17 +206,100 @@ fn vgw_connection() -> impl Strategy<Value = VgwConnection> {
         ],
         prop_oneof![Just(VpnRouting::Bgp), Just(VpnRouting::Static)],
         vec(ipnet(), 0..3),
+        vec(ipv4(), 0..3),
     )
         .prop_map(
-            |(name, id, site, kind, routing, advertised_prefixes)| VgwConnection {
-                name,
-                id,
-                site,
-                kind,
-                routing,
-                advertised_prefixes,
+            |(name, id, site, kind, routing, advertised_prefixes, tunnel_outside_ips)| {
+                VgwConnection {
+                    name,
+                    id,
+                    site,
+                    kind,
+                    routing,
+                    advertised_prefixes,
+                    tunnel_outside_ips,
+                }
             },
         )
+}
+
+fn listener_protocol() -> impl Strategy<Value = ListenerProtocol> {
+    prop_oneof![
+        Just(ListenerProtocol::Tcp),
+        Just(ListenerProtocol::Udp),
+        Just(ListenerProtocol::TcpUdp),
+        Just(ListenerProtocol::Tls)
+    ]
+}
+
+/// Network Load Balancers and target groups (any shape: serde round trips).
+fn elb_part() -> impl Strategy<Value = (Vec<NetworkLoadBalancer>, Vec<TargetGroup>)> {
+    let listener = (id(), listener_protocol(), any::<u16>(), name()).prop_map(
+        |(id, protocol, port, target_group)| Listener {
+            id,
+            protocol,
+            port,
+            target_group,
+        },
+    );
+    let nlb = (
+        name(),
+        id(),
+        name(),
+        prop_oneof![
+            Just(LoadBalancerScheme::Internal),
+            Just(LoadBalancerScheme::InternetFacing)
+        ],
+        vec(name(), 0..3),
+        any::<bool>(),
+        vec(listener, 0..3),
+    )
+        .prop_map(|(name, id, vpc, scheme, nodes, cross_zone, listeners)| {
+            NetworkLoadBalancer {
+                name,
+                id,
+                vpc,
+                scheme,
+                nodes,
+                cross_zone,
+                listeners,
+            }
+        });
+    let target = (
+        option::of(name()),
+        option::of(ipaddr()),
+        option::of(any::<u16>()),
+        any::<bool>(),
+    )
+        .prop_map(|(interface, ip, port, healthy)| LbTarget {
+            interface,
+            ip,
+            port,
+            healthy,
+        });
+    let tg = (
+        (name(), id(), name(), listener_protocol(), any::<u16>()),
+        (
+            prop_oneof![Just(TargetType::Instance), Just(TargetType::Ip)],
+            option::of(any::<bool>()),
+            vec(target, 0..3),
+        ),
+    )
+        .prop_map(
+            |((name, id, vpc, protocol, port), (target_type, preserve_client_ip, targets))| {
+                TargetGroup {
+                    name,
+                    id,
+                    vpc,
+                    protocol,
+                    port,
+                    target_type,
+                    preserve_client_ip,
+                    targets,
+                }
+            },
+        );
+    (vec(nlb, 0..2), vec(tg, 0..2))
 }
 
 /// The VPC-level gateways and connections.
@@ -756,7 +839,8 @@ fn filters_part(
             any::<bool>(),
             prop_oneof![
                 Just(InterfaceRole::Workload),
-                Just(InterfaceRole::Appliance)
+                Just(InterfaceRole::Appliance),
+                Just(InterfaceRole::LoadBalancer)
             ],
             btree_map("[a-z]{1,6}", ".{0,8}", 0..3),
         ),
@@ -797,6 +881,7 @@ pub fn model() -> impl Strategy<Value = Model> {
         tgw_part(),
         inspection_part(),
         filters_part(),
+        elb_part(),
     )
         .prop_map(
             |(
@@ -805,6 +890,7 @@ pub fn model() -> impl Strategy<Value = Model> {
                 (tgws, tgw_rts, atts, sites),
                 (fws, fw_policies, rgs, gwlbs),
                 (sgs, nacls, enis),
+                (nlbs, tgs),
             )| Model {
                 name,
                 description,
@@ -828,6 +914,8 @@ pub fn model() -> impl Strategy<Value = Model> {
                 firewall_policies: fw_policies,
                 rule_groups: rgs,
                 gateway_load_balancers: gwlbs,
+                network_load_balancers: nlbs,
+                target_groups: tgs,
                 security_groups: sgs,
                 network_acls: nacls,
                 network_interfaces: enis,

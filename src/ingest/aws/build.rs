@@ -285,8 +285,19 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     for (k, v) in &s.lbs {
         cands.push((k.clone(), Some(v.name.clone())));
     }
+    // Target groups of Network Load Balancer listeners (a GWLB's are represented by
+    // the GWLB).
+    let nlb_tgs: BTreeSet<&str> = s
+        .listeners
+        .iter()
+        .filter(|(lb, _)| s.lbs.get(*lb).is_some_and(|l| l.lb_type == "network"))
+        .flat_map(|(_, ls)| ls.iter().flat_map(|l| l.target_groups.iter()))
+        .map(|t| t.as_str())
+        .collect();
     for (k, v) in &s.target_groups {
-        cands.push((k.clone(), v.name.clone()));
+        if nlb_tgs.contains(k.as_str()) {
+            cands.push((k.clone(), v.name.clone()));
+        }
     }
     for (k, v) in &s.sgs {
         cands.push((k.clone(), tag(&v.c).or_else(|| v.group_name.clone())));

@@ -310,10 +310,14 @@ pub struct RawLb {
     pub scheme: Option<String>,
     /// Per enabled AZ: (subnet, the node's `LoadBalancerAddresses`: private IPv4 address,
     /// public (Elastic) IP).
-    pub addresses: Vec<(String, Vec<(Option<Ipv4Addr>, Option<Ipv4Addr>)>)>,
+    pub addresses: Vec<(String, Vec<LbAddress>)>,
     /// `SecurityGroups` of the load balancer.
     pub groups: Vec<String>,
 }
+
+/// One of a load balancer node's `LoadBalancerAddresses`: (private IPv4 address,
+/// public or Elastic IP).
+pub type LbAddress = (Option<Ipv4Addr>, Option<Ipv4Addr>);
 
 /// A listener of an ELBv2 load balancer.
 #[derive(Clone, Debug)]

@@ -348,7 +348,6 @@ impl<'a> Walk<'a> {
         } else {
             String::new()
         };
-        self.nlb_hop(node, "forward", detail);
         self.pkt.dst = pick.ip;
         if self.pkt.protocol.has_ports() {
             self.pkt.dst_port = pick.port;
@@ -356,6 +355,15 @@ impl<'a> Walk<'a> {
         if !preserved {
             self.pkt.src = node_ip;
         }
+        // The load balancer's security groups' outbound rules apply to the traffic it
+        // sends to its targets [SG].
+        if !e.security_groups.is_empty() {
+            if let Err(why) = dp.security_groups_allow(node, false, &self.pkt, self.explain) {
+                self.nlb_hop(node, "deny", why);
+                return Err((Verdict::Denied, "ENI_SG_RULES_MISMATCH"));
+            }
+        }
+        self.nlb_hop(node, "forward", detail);
         self.state.nlb.push(session);
         self.emit(subnet, Via::Local)
     }

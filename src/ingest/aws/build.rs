@@ -921,6 +921,30 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         });
     }
 
+    // Load-balancer interfaces and target groups no modelled load balancer uses.
+    let node_ids: BTreeSet<String> = m
+        .network_interfaces
+        .iter()
+        .filter(|e| e.role == InterfaceRole::LoadBalancer)
+        .filter_map(|e| e.id.clone())
+        .collect();
+    for (id, e) in &s.enis {
+        if e.interface_type.as_deref() == Some("network_load_balancer") && !node_ids.contains(id) {
+            cx.warn(&e.c, format!("network interface {id} ({}): its Network Load Balancer is not in the snapshot: not modelled", e.description.as_deref().unwrap_or("network_load_balancer")));
+        }
+    }
+    let gwlb_ids: BTreeSet<&str> = gwlb_arns.clone();
+    for (arn, g) in &s.target_groups {
+        let used = m
+            .target_groups
+            .iter()
+            .any(|t| t.id.as_deref() == Some(arn.as_str()))
+            || g.lbs.iter().any(|l| gwlb_ids.contains(l.as_str()));
+        if !used {
+            cx.warn(&g.c, format!("target group {arn}: no listener of a modelled load balancer forwards to it: not modelled"));
+        }
+    }
+
     // ---- VPC endpoints -----------------------------------------------------------------
     let mut vpce_ok: HashSet<&str> = HashSet::new();
     let gwlbs_in: Vec<&String> = s
@@ -1096,6 +1120,11 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             cx.warn(
                 &v.c,
                 format!("VPN connection {id} is attached to neither a VGW nor a TGW: left out"),
+            );
+        } else if !v.outside_ips.is_empty() {
+            cx.warn(
+                &v.c,
+                format!("VPN connection {id}: the tunnel outside addresses of a transit gateway VPN are not modelled (the Internet does not reach them)"),
             );
         }
     }
@@ -1970,6 +1999,8 @@ fn network_load_balancer(
             .map(|g| cx.n(g))
             .collect();
         let name = cx.n(eni_id);
+        let mut tags = e.c.tags.clone();
+        tags.retain(|k, _| k != "Name" && !k.starts_with("lztwin:") && !k.starts_with("aws:"));
         m.network_interfaces.push(NetworkInterface {
             name: name.clone(),
             id: Some(eni_id.clone()),
@@ -1980,7 +2011,7 @@ fn network_load_balancer(
             security_groups: groups,
             source_dest_check: true,
             role: InterfaceRole::LoadBalancer,
-            tags: BTreeMap::new(),
+            tags,
         });
         nodes.push(name);
     }

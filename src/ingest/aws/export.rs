@@ -98,6 +98,8 @@ pub fn with_export_ids(m: &Model) -> Model {
     fill!(security_groups, "sg");
     fill!(network_acls, "acl");
     fill!(network_interfaces, "eni");
+    fill!(network_load_balancers, "nlb");
+    fill!(target_groups, "tg");
     for g in &mut m.vpn_gateways {
         for c in &mut g.connections {
             if c.id.is_none() {
@@ -350,6 +352,47 @@ pub fn expected_import(m: &Model) -> Model {
     }
     for g in &mut m.gateway_load_balancers {
         g.appliances.sort();
+    }
+    // Network Load Balancers: only target groups a listener uses are imported; a
+    // target's port equal to its group's is implicit; instance targets are exported by
+    // instance id (an interface without one is left out); node interfaces carry no
+    // instance and keep source/destination check on; a `load_balancer` interface that
+    // is no load balancer's node is not imported.
+    let used_tgs: BTreeSet<String> = m
+        .network_load_balancers
+        .iter()
+        .flat_map(|l| l.listeners.iter().map(|x| x.target_group.clone()))
+        .collect();
+    m.target_groups.retain(|t| used_tgs.contains(&t.name));
+    let eni_instance: BTreeMap<String, Option<String>> = m
+        .network_interfaces
+        .iter()
+        .map(|e| (e.name.clone(), e.instance.clone()))
+        .collect();
+    for t in &mut m.target_groups {
+        let port = t.port;
+        t.targets.retain(|x| match (&x.interface, x.ip) {
+            (Some(n), _) => eni_instance.get(n).is_some_and(|i| i.is_some()),
+            (None, ip) => ip.is_some(),
+        });
+        for x in &mut t.targets {
+            if x.port == Some(port) {
+                x.port = None;
+            }
+        }
+    }
+    let nodes: BTreeSet<String> = m
+        .network_load_balancers
+        .iter()
+        .flat_map(|l| l.nodes.iter().cloned())
+        .collect();
+    m.network_interfaces
+        .retain(|e| e.role != InterfaceRole::LoadBalancer || nodes.contains(&e.name));
+    for e in &mut m.network_interfaces {
+        if e.role == InterfaceRole::LoadBalancer {
+            e.instance = None;
+            e.source_dest_check = true;
+        }
     }
     crate::ingest::aws::build::sort_model(&mut m);
     m
@@ -1296,6 +1339,117 @@ fn render(m0: &Model) -> Files {
             &place,
             "TargetHealth",
             json!({"TargetGroupArn": tg, "TargetHealthDescriptions": targets}),
+        );
+    }
+
+    // ---- Network Load Balancers: load balancers, listeners, attributes, target groups -------
+    for lb in &m.network_load_balancers {
+        let place = vpc_place(&lb.vpc);
+        let arn = id_of(&lb.id);
+        let azs: Vec<Value> = lb
+            .nodes
+            .iter()
+            .filter_map(|n| m.network_interfaces.iter().find(|e| e.name == *n))
+            .map(|e| {
+                json!({"SubnetId": idn!(subnets, e.subnet.as_str()), "ZoneName": subnet_of(&e.subnet).map(|x| x.az.clone()).unwrap_or_default(), "LoadBalancerAddresses": []})
+            })
+            .collect();
+        f.push(
+            &place,
+            "LoadBalancers",
+            json!({
+                "LoadBalancerArn": arn,
+                "LoadBalancerName": lb.name,
+                "Type": "network",
+                "Scheme": match lb.scheme {
+                    LoadBalancerScheme::Internal => "internal",
+                    LoadBalancerScheme::InternetFacing => "internet-facing",
+                },
+                "VpcId": idn!(vpcs, lb.vpc.as_str()),
+                "State": {"Code": "active"},
+                "AvailabilityZones": azs,
+            }),
+        );
+        f.push(
+            &place,
+            "LoadBalancerAttributes",
+            json!({"LoadBalancerArn": arn, "Attributes": [{"Key": "load_balancing.cross_zone.enabled", "Value": lb.cross_zone.to_string()}]}),
+        );
+        let listeners: Vec<Value> = lb
+            .listeners
+            .iter()
+            .map(|l| {
+                let mut o = json!({
+                    "LoadBalancerArn": arn,
+                    "Port": l.port,
+                    "Protocol": l.protocol.as_api(),
+                    "DefaultActions": [{"Type": "forward", "Order": 1, "TargetGroupArn": idn!(target_groups, l.target_group.as_str())}],
+                });
+                if let Some(id) = &l.id {
+                    o["ListenerArn"] = json!(id);
+                }
+                o
+            })
+            .collect();
+        f.push(
+            &place,
+            "LoadBalancerListeners",
+            json!({"LoadBalancerArn": arn, "Listeners": listeners}),
+        );
+    }
+    for tg in &m.target_groups {
+        let place = vpc_place(&tg.vpc);
+        let arn = id_of(&tg.id);
+        let lbs: Vec<String> = m
+            .network_load_balancers
+            .iter()
+            .filter(|l| l.listeners.iter().any(|x| x.target_group == tg.name))
+            .map(|l| id_of(&l.id))
+            .collect();
+        f.push(
+            &place,
+            "TargetGroups",
+            json!({
+                "TargetGroupArn": arn,
+                "TargetGroupName": tg.name,
+                "Protocol": tg.protocol.as_api(),
+                "Port": tg.port,
+                "TargetType": match tg.target_type {
+                    TargetType::Instance => "instance",
+                    TargetType::Ip => "ip",
+                },
+                "VpcId": idn!(vpcs, tg.vpc.as_str()),
+                "LoadBalancerArns": lbs,
+            }),
+        );
+        if let Some(p) = tg.preserve_client_ip {
+            f.push(
+                &place,
+                "TargetGroupAttributes",
+                json!({"TargetGroupArn": arn, "Attributes": [{"Key": "preserve_client_ip.enabled", "Value": p.to_string()}]}),
+            );
+        }
+        let targets: Vec<Value> = tg
+            .targets
+            .iter()
+            .filter_map(|t| {
+                let id = match (&t.interface, t.ip) {
+                    (Some(n), _) => m
+                        .network_interfaces
+                        .iter()
+                        .find(|e| e.name == *n)
+                        .and_then(|e| e.instance.clone())?,
+                    (None, Some(ip)) => ip.to_string(),
+                    (None, None) => return None,
+                };
+                let state = if t.healthy { "healthy" } else { "unhealthy" };
+                Some(json!({"Target": {"Id": id, "Port": t.port.unwrap_or(tg.port)}, "TargetHealth": {"State": state}}))
+            })
+            .collect();
+        f.push(
+            &place,
+            "LoadBalancerTargetHealth",
+            json!({"TargetGroupArn": arn, "TargetHealthDescriptions": targets}),
         );
     }
 

@@ -1764,6 +1764,68 @@ mod tests {
     }
 
     #[test]
+    fn network_load_balancers() {
+        let nlb = || -> Model {
+            serde_json::from_str(include_str!("../../scenarios/examples/nlb.json")).unwrap()
+        };
+        assert!(problems(&nlb()).is_empty(), "{:?}", problems(&nlb()));
+        let mut m = nlb();
+        m.network_load_balancers[0].listeners[0].target_group = "nope".into();
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_load_balancers/0/listeners/0/target_group",
+            "no target-group named `nope`",
+        );
+        let mut m = nlb();
+        m.network_load_balancers[0].nodes[1] = "web-a".into();
+        let ps = problems(&m);
+        assert!(
+            ps.iter()
+                .any(|p| p.contains("/network_load_balancers/0/nodes/1")
+                    && p.contains("role is not `load_balancer`")),
+            "{ps:?}"
+        );
+        let mut m = nlb();
+        m.network_load_balancers[0].nodes = vec!["web-nlb-a".into()];
+        expect_one(
+            &m,
+            Severity::Warning,
+            "/network_interfaces/1/role",
+            "node of no Network Load Balancer",
+        );
+        let mut m = nlb();
+        m.network_load_balancers[0].listeners[1].port = 80;
+        expect_one(
+            &m,
+            Severity::Error,
+            "/network_load_balancers/0/listeners/1",
+            "both listen on TCP port 80",
+        );
+        let mut m = nlb();
+        m.target_groups[1].targets[0].interface = Some("admin-a".into());
+        expect_one(
+            &m,
+            Severity::Error,
+            "/target_groups/1/targets/0",
+            "exactly one of",
+        );
+        let mut m = nlb();
+        m.target_groups[1].targets[0] = crate::model::LbTarget {
+            interface: Some("admin-a".into()),
+            ip: None,
+            port: None,
+            healthy: true,
+        };
+        expect_one(
+            &m,
+            Severity::Error,
+            "/target_groups/1/targets/0",
+            "targets are addresses",
+        );
+    }
+
+    #[test]
     fn dangling_references_of_every_kind() {
         let mut m = minimal();
         m.route_tables[0].routes[0].target = RouteTarget::NatGateway("nope".into());

@@ -195,6 +195,7 @@ impl<'a> Walk<'a> {
             .collect();
         // Registered targets in enabled AZs that are not failed, in registration order.
         let mut pool: Vec<Candidate> = Vec::new();
+        let mut failed = false;
         for t in &tg.targets {
             let port = t.port.unwrap_or(tg.port);
             let (ip, eni, label) = match (tg.target_type, &t.interface, t.ip) {
@@ -240,6 +241,7 @@ impl<'a> Walk<'a> {
                 continue;
             }
             if eni.is_some_and(|x| dp.eni_down[x]) {
+                failed = true;
                 continue;
             }
             pool.push(Candidate {
@@ -262,6 +264,8 @@ impl<'a> Walk<'a> {
             );
             let code = if tg.targets.is_empty() {
                 "ELBV2_NO_TARGETS_IN_AZ"
+            } else if failed {
+                "COMPONENT_FAILED"
             } else {
                 "ELB_INSTALLED_AZ_RESTRICTION"
             };
@@ -536,5 +540,214 @@ impl NlbSession {
     /// The target's address and port (the reply's source).
     fn target_as_seen(&self) -> (IpAddr, u16) {
         self.target
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dataplane::{Dataplane, FailureSet, Flow};
+    use crate::model::{Model, Protocol};
+    use crate::sim::{resolve_endpoint, summarize, trace, Trace, TraceOptions, Verdict};
+
+    fn example() -> Model {
+        serde_json::from_str(include_str!("../../scenarios/examples/nlb.json"))
+            .expect("nlb example parses")
+    }
+
+    fn run(m: &Model, from: &str, to: &str, port: u16, failed: &[&str]) -> Trace {
+        let f = FailureSet {
+            failed: failed.iter().map(|s| s.to_string()).collect(),
+        };
+        let dp = Dataplane::compile_with_failures(m, &f);
+        let src = resolve_endpoint(m, from).unwrap();
+        let dst = resolve_endpoint(m, to).unwrap();
+        let flow = Flow {
+            src: src.ip(),
+            dst: dst.ip(),
+            protocol: Protocol::Tcp,
+            src_port: 49152,
+            dst_port: port,
+        };
+        let opts = TraceOptions { both_ways: true };
+        let t = trace(&dp, &src, &dst, &flow, &opts);
+        // The summary walk counts the same hops as the explained one.
+        let (fwd, ret) = summarize(&dp, &src, &flow, true);
+        assert_eq!(fwd.verdict, t.verdict);
+        assert_eq!(fwd.reason, t.reason);
+        assert_eq!(fwd.hops as usize, t.hops.len());
+        assert_eq!(
+            ret.map(|r| (r.verdict, r.hops as usize)),
+            t.return_trace.as_ref().map(|r| (r.verdict, r.hops.len()))
+        );
+        t
+    }
+
+    fn target_group<'m>(m: &'m mut Model, name: &str) -> &'m mut crate::model::TargetGroup {
+        m.target_groups.iter_mut().find(|t| t.name == name).unwrap()
+    }
+
+    fn last(t: &Trace) -> (&str, &str) {
+        let h = t.hops.last().unwrap();
+        (h.name.as_str(), h.action.as_str())
+    }
+
+    #[test]
+    fn unhealthy_targets_are_skipped_and_cross_zone_off_keeps_the_az() {
+        let mut m = example();
+        target_group(&mut m, "web-tg").targets[0].healthy = false; // web-a, eu-west-1a
+        let t = run(&m, "client", "10.2.0.10", 80, &[]);
+        assert_eq!(t.verdict, Verdict::Unreachable);
+        assert_eq!(t.reason.as_deref(), Some("ELB_NOT_CROSSZONE"));
+        assert_eq!(last(&t), ("web-nlb", "drop"));
+        // With cross-zone load balancing the node in eu-west-1a uses web-b.
+        m.network_load_balancers[0].cross_zone = true;
+        let t = run(&m, "client", "10.2.0.10", 80, &[]);
+        assert_eq!(t.verdict, Verdict::Accepted);
+        assert_eq!(last(&t), ("web-b", "accept"));
+        assert!(t.hops.iter().any(|h| h.detail.contains("cross-zone")));
+    }
+
+    #[test]
+    fn no_healthy_target_fails_open() {
+        let mut m = example();
+        for t in &mut target_group(&mut m, "web-tg").targets {
+            t.healthy = false;
+        }
+        let t = run(&m, "client", "10.2.1.10", 80, &[]);
+        assert_eq!(t.verdict, Verdict::Accepted, "{t:#?}");
+        assert_eq!(last(&t), ("web-b", "accept"));
+        let lb = t
+            .hops
+            .iter()
+            .find(|h| h.kind == "network-load-balancer")
+            .unwrap();
+        assert!(lb.detail.contains("among 1 target(s)"), "{}", lb.detail);
+        // A failed target is not used even then: the node in eu-west-1b has none left
+        // in its AZ; with both failed, none at all.
+        let t = run(&m, "client", "10.2.1.10", 80, &["web-b"]);
+        assert_eq!(t.reason.as_deref(), Some("ELB_NOT_CROSSZONE"));
+        let t = run(&m, "client", "10.2.1.10", 80, &["web-a", "web-b"]);
+        assert_eq!(t.reason.as_deref(), Some("COMPONENT_FAILED"));
+        // Targets only in an AZ the load balancer does not use.
+        let mut m = example();
+        m.network_load_balancers[0].nodes = vec!["web-nlb-b".into()];
+        target_group(&mut m, "web-tg").targets.truncate(1); // web-a, eu-west-1a
+        let t = run(&m, "client", "10.2.1.10", 80, &[]);
+        assert_eq!(t.reason.as_deref(), Some("ELB_INSTALLED_AZ_RESTRICTION"));
+    }
+
+    #[test]
+    fn the_target_choice_is_a_deterministic_flow_hash() {
+        let mut m = example();
+        m.network_load_balancers[0].cross_zone = true;
+        let mut seen = std::collections::BTreeSet::new();
+        for port in 0..16u16 {
+            let dp = Dataplane::compile(&m);
+            let src = resolve_endpoint(&m, "client").unwrap();
+            let dst = resolve_endpoint(&m, "10.2.0.10").unwrap();
+            let flow = Flow {
+                src: src.ip(),
+                dst: dst.ip(),
+                protocol: Protocol::Tcp,
+                src_port: 40000 + port,
+                dst_port: 80,
+            };
+            let a = trace(&dp, &src, &dst, &flow, &TraceOptions { both_ways: true });
+            let b = trace(&dp, &src, &dst, &flow, &TraceOptions { both_ways: true });
+            assert_eq!(a, b);
+            assert_eq!(a.verdict, Verdict::Accepted);
+            assert_eq!(a.return_trace.as_ref().unwrap().verdict, Verdict::Accepted);
+            seen.insert(a.hops.last().unwrap().name.clone());
+        }
+        // Both targets serve some of these flows.
+        assert_eq!(seen.len(), 2, "{seen:?}");
+    }
+
+    #[test]
+    fn without_client_ip_preservation_the_reply_comes_back_to_the_node() {
+        let mut m = example();
+        let sg = m
+            .security_groups
+            .iter_mut()
+            .find(|g| g.name == "admin-sg")
+            .unwrap();
+        sg.ingress[0].ports = "9443".parse().unwrap();
+        let t = run(&m, "client", "10.2.0.10", 443, &[]);
+        assert_eq!(t.verdict, Verdict::Accepted, "{t:#?}");
+        assert_eq!(last(&t), ("admin-a", "accept"));
+        let r = t.return_trace.as_ref().unwrap();
+        assert_eq!(r.verdict, Verdict::Accepted, "{r:#?}");
+        // The target answers the node's address; the node translates it back.
+        assert_eq!(r.flow.dst.to_string(), "10.2.0.10");
+        let back = r
+            .hops
+            .iter()
+            .find(|h| h.kind == "network-load-balancer")
+            .unwrap();
+        assert_eq!(back.action, "reply");
+        assert_eq!(r.hops.last().unwrap().name, "client");
+    }
+
+    #[test]
+    fn hairpinning_with_client_ip_preservation_fails() {
+        let m = example();
+        // web-a connects to the load balancer whose only target in its AZ is itself.
+        let t = run(&m, "web-a", "10.2.0.10", 80, &[]);
+        assert_eq!(t.verdict, Verdict::Unreachable, "{t:#?}");
+        assert_eq!(
+            t.reason.as_deref(),
+            Some("ELB_CLIENT_IP_PRESERVATION_LOOPBACK")
+        );
+    }
+
+    #[test]
+    fn failed_load_balancer_and_missing_target_group() {
+        let m = example();
+        let t = run(&m, "client", "10.2.0.10", 80, &["web-nlb"]);
+        assert_eq!(t.reason.as_deref(), Some("COMPONENT_FAILED"));
+        let t = run(&m, "client", "10.2.0.10", 80, &["eu-west-1a"]);
+        assert_eq!(t.verdict, Verdict::Unreachable);
+        let mut m = example();
+        m.network_load_balancers[0].listeners[0].target_group = "gone".into();
+        let t = run(&m, "client", "10.2.0.10", 80, &[]);
+        assert_eq!(t.reason.as_deref(), Some("ELBV2_LISTENER_HAS_NO_TG"));
+    }
+
+    #[test]
+    fn vpn_tunnel_outside_address_is_reached_from_the_internet_only() {
+        let mut m: Model =
+            serde_json::from_str(include_str!("../../scenarios/examples/nlb.json")).unwrap();
+        m.vpn_gateways.push(crate::model::VpnGateway {
+            name: "vgw".into(),
+            id: Some("vgw-1".into()),
+            vpc: Some("web".into()),
+            asn: None,
+            connections: vec![crate::model::VgwConnection {
+                name: "vpn".into(),
+                id: None,
+                site: "dc".into(),
+                kind: crate::model::ConnectionKind::Vpn,
+                routing: crate::model::VpnRouting::Bgp,
+                advertised_prefixes: vec![],
+                tunnel_outside_ips: vec!["18.217.248.9".parse().unwrap()],
+            }],
+        });
+        m.onprem_sites.push(crate::model::OnPremSite {
+            name: "dc".into(),
+            prefixes: vec!["192.168.0.0/16".parse().unwrap()],
+        });
+        let t = run(&m, "internet", "18.217.248.9", 80, &[]);
+        assert_eq!(t.verdict, Verdict::Accepted);
+        assert_eq!(t.hops.last().unwrap().id, "vgw-1");
+        assert_eq!(
+            t.return_trace.as_ref().map(|r| r.verdict),
+            Some(Verdict::ExitsNetwork)
+        );
+        // The client (public IP, default route to the IGW) reaches it over the Internet.
+        let t = run(&m, "client", "18.217.248.9", 500, &[]);
+        assert_eq!(t.verdict, Verdict::Accepted, "{t:#?}");
+        assert!(t.hops.iter().any(|h| h.kind == "internet-gateway"));
+        let t = run(&m, "client", "18.217.248.9", 500, &["vpn"]);
+        assert_eq!(t.reason.as_deref(), Some("COMPONENT_FAILED"));
     }
 }

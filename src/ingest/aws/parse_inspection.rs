@@ -709,3 +709,153 @@ pub(crate) fn target_health_list(
         target_health(s, &o, file, sink)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::aws::{load_sources, SourceFile};
+
+    fn file(name: &str, v: serde_json::Value) -> SourceFile {
+        SourceFile {
+            display: name.to_string(),
+            account: "default".into(),
+            region: "us-east-1".into(),
+            bytes: serde_json::to_vec(&v).unwrap(),
+        }
+    }
+
+    /// One VPC and subnet, an NLB with one node, its target group and a target.
+    fn base() -> Vec<SourceFile> {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/lb/abc";
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/def";
+        vec![
+            file(
+                "Vpcs.json",
+                serde_json::json!({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
+            ),
+            file(
+                "Subnets.json",
+                serde_json::json!({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "us-east-1a"}]}),
+            ),
+            file(
+                "NetworkInterfaces.json",
+                serde_json::json!({"NetworkInterfaces": [
+                    {"NetworkInterfaceId": "eni-lb", "SubnetId": "subnet-1", "InterfaceType": "network_load_balancer", "Description": "ELB net/lb/abc", "PrivateIpAddress": "10.0.0.5", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.5", "Primary": true}], "Groups": []},
+                    {"NetworkInterfaceId": "eni-web", "SubnetId": "subnet-1", "InterfaceType": "interface", "PrivateIpAddress": "10.0.0.9", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.9", "Primary": true}], "Groups": [], "Attachment": {"InstanceId": "i-web", "DeviceIndex": 0}}
+                ]}),
+            ),
+            file(
+                "LoadBalancers.json",
+                serde_json::json!({"LoadBalancers": [{"LoadBalancerArn": lb, "LoadBalancerName": "lb", "Type": "network", "Scheme": "internal", "VpcId": "vpc-1", "State": {"Code": "active"}, "AvailabilityZones": [{"SubnetId": "subnet-1", "ZoneName": "us-east-1a", "LoadBalancerAddresses": []}]}]}),
+            ),
+            file(
+                "TargetGroups.json",
+                serde_json::json!({"TargetGroups": [{"TargetGroupArn": tg, "TargetGroupName": "tg", "Protocol": "TCP", "Port": 80, "TargetType": "instance", "VpcId": "vpc-1", "LoadBalancerArns": [lb]}]}),
+            ),
+            file(
+                "TargetHealth.json",
+                serde_json::json!({"LoadBalancerTargetHealth": [{"TargetGroupArn": tg, "TargetHealthDescriptions": [{"Target": {"Id": "i-web", "Port": 8080}, "TargetHealth": {"State": "unhealthy"}}]}]}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn describe_listeners_output_and_its_wrapper_read_the_same() {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/lb/abc";
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/def";
+        let listener = serde_json::json!({"LoadBalancerArn": lb, "Port": 80, "Protocol": "TCP",
+            "DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": tg, "Weight": 1}]}}]});
+        let mut raw = base();
+        raw.push(file(
+            "Listeners.json",
+            serde_json::json!({"Listeners": [listener.clone()]}),
+        ));
+        let mut wrapped = base();
+        let mut inner = listener.clone();
+        inner.as_object_mut().unwrap().remove("LoadBalancerArn");
+        wrapped.push(file(
+            "LoadBalancerListeners.json",
+            serde_json::json!({"LoadBalancerListeners": [{"LoadBalancerArn": lb, "Listeners": [inner]}]}),
+        ));
+        let a = load_sources(&raw, "s").expect("loads").model;
+        let b = load_sources(&wrapped, "s").expect("loads").model;
+        assert_eq!(a, b);
+        let nlb = &a.network_load_balancers[0];
+        assert_eq!(nlb.nodes, vec!["eni-lb".to_string()]);
+        assert!(!nlb.cross_zone);
+        assert_eq!(nlb.listeners[0].port, 80);
+        let g = &a.target_groups[0];
+        assert_eq!(g.name, "tg");
+        assert_eq!(g.targets.len(), 1);
+        assert_eq!(g.targets[0].port, Some(8080));
+        assert!(!g.targets[0].healthy);
+        let node = a
+            .network_interfaces
+            .iter()
+            .find(|e| e.name == "eni-lb")
+            .unwrap();
+        assert_eq!(node.role, crate::model::InterfaceRole::LoadBalancer);
+    }
+
+    #[test]
+    fn what_an_nlb_cannot_model_is_a_located_warning() {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/lb/abc";
+        let mut files = base();
+        files.push(file(
+            "Listeners.json",
+            serde_json::json!({"Listeners": [
+                {"LoadBalancerArn": lb, "Port": 8443, "Protocol": "HTTPS", "DefaultActions": []},
+                {"LoadBalancerArn": lb, "Port": 53, "Protocol": "UDP", "DefaultActions": [{"Type": "fixed-response"}]}
+            ]}),
+        ));
+        let l = load_sources(&files, "s").expect("loads");
+        let w: Vec<String> = l.warnings.iter().map(|d| d.to_string()).collect();
+        assert!(
+            w.iter()
+                .any(|d| d.contains("Listeners.json") && d.contains("HTTPS")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|d| d.contains("`fixed-response` is not modelled")),
+            "{w:?}"
+        );
+        assert!(w.iter().any(|d| d.contains("no forward action")), "{w:?}");
+        assert!(l.model.network_load_balancers[0].listeners.is_empty());
+        // A listener whose port is not a number is an error with its place.
+        let mut files = base();
+        files.push(file(
+            "Listeners.json",
+            serde_json::json!({"Listeners": [{"LoadBalancerArn": lb, "Port": 70000, "Protocol": "TCP"}]}),
+        ));
+        let e = load_sources(&files, "s").unwrap_err();
+        assert!(format!("{e:?}").contains("out of range"), "{e:?}");
+    }
+
+    #[test]
+    fn bad_customer_gateway_xml_falls_back_to_telemetry_with_a_warning() {
+        let mut files = base();
+        files.push(file(
+            "Vpn.json",
+            serde_json::json!({
+                "VpnGateways": [{"VpnGatewayId": "vgw-1", "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}],
+                "VpnConnections": [{"VpnConnectionId": "vpn-1", "VpnGatewayId": "vgw-1", "CustomerGatewayId": "cgw-1", "State": "available",
+                    "CustomerGatewayConfiguration": "<vpn_connection>\n<ipsec_tunnel></vpn_connection>",
+                    "VgwTelemetry": [{"OutsideIpAddress": "3.3.3.3"}]}],
+                "CustomerGateways": [{"CustomerGatewayId": "cgw-1", "IpAddress": "1.1.1.1", "State": "available"}]
+            }),
+        ));
+        let l = load_sources(&files, "s").expect("loads");
+        let w: Vec<String> = l.warnings.iter().map(|d| d.to_string()).collect();
+        assert!(
+            w.iter().any(|d| d.contains("Vpn.json")
+                && d.contains("CustomerGatewayConfiguration")
+                && d.contains("2:")),
+            "{w:?}"
+        );
+        let c = &l.model.vpn_gateways[0].connections[0];
+        assert_eq!(
+            c.tunnel_outside_ips,
+            vec!["3.3.3.3".parse::<std::net::Ipv4Addr>().unwrap()]
+        );
+    }
+}

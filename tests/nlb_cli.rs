@@ -54,7 +54,7 @@ fn hops(t: &Value) -> &Vec<Value> {
     t["hops"].as_array().expect("hops")
 }
 
-fn nlb_hops<'a>(t: &'a Value) -> Vec<&'a Value> {
+fn nlb_hops(t: &Value) -> Vec<&Value> {
     hops(t)
         .iter()
         .filter(|h| h["kind"] == "network-load-balancer")

@@ -76,6 +76,11 @@ struct Checker<'a> {
     ids: HashMap<&'a str, (ObjectKind, &'a str)>,
     /// Every AZ name → region name.
     azs: HashMap<&'a str, &'a str>,
+    /// VPC name → indices of its subnets, ascending (so per-VPC checks are not a scan of
+    /// every subnet).
+    subnets_of_vpc: HashMap<&'a str, Vec<usize>>,
+    /// (transit gateway, VPC) of every VPC attachment.
+    vpc_attached: HashSet<(&'a str, &'a str)>,
     out: Vec<Problem>,
 }
 
@@ -89,9 +94,22 @@ impl<'a> Checker<'a> {
             names: HashMap::new(),
             ids: HashMap::new(),
             azs: HashMap::new(),
+            subnets_of_vpc: HashMap::new(),
+            vpc_attached: HashSet::new(),
             out: Vec::new(),
         };
-        for (_, kind, i, name, id) in c.all_objects() {
+        for a in &m.transit_gateway_attachments {
+            if let (AttachmentType::Vpc, Some(v)) = (a.attachment_type, a.vpc.as_deref()) {
+                c.vpc_attached.insert((a.transit_gateway.as_str(), v));
+            }
+        }
+        for (i, sn) in m.subnets.iter().enumerate() {
+            c.subnets_of_vpc.entry(sn.vpc.as_str()).or_default().push(i);
+        }
+        let objects = c.all_objects();
+        c.names.reserve(objects.len());
+        c.ids.reserve(objects.len());
+        for (_, kind, i, name, id) in objects {
             c.names.entry((kind, name)).or_insert(i);
             if let Some(id) = id {
                 c.ids.entry(id).or_insert((kind, name));
@@ -684,11 +702,7 @@ impl<'a> Checker<'a> {
             RouteTarget::TransitGateway(n) => {
                 if let Some(k) = self.resolve(p, n, ObjectKind::TransitGateway) {
                     let tgw = m.transit_gateways[k].name.as_str();
-                    let attached = m.transit_gateway_attachments.iter().any(|a| {
-                        a.transit_gateway == tgw
-                            && a.attachment_type == AttachmentType::Vpc
-                            && a.vpc.as_deref() == Some(vpc)
-                    });
+                    let attached = self.vpc_attached.contains(&(tgw, vpc));
                     if !attached {
                         self.warn(p, format!("route to transit gateway `{n}`, but VPC `{vpc}` has no attachment to it: the traffic is dropped"));
                     }
@@ -1154,8 +1168,10 @@ impl<'a> Checker<'a> {
         // attachment has no subnet, cannot reach the TGW: "resources in Availability
         // Zones where there is no transit gateway attachment cannot reach the transit
         // gateway" (tgw-vpc-attachments.html).
-        for (si, s) in m.subnets.iter().enumerate() {
-            if s.vpc != *vpc || az_of.contains_key(s.az.as_str()) {
+        let in_vpc = self.subnets_of_vpc.get(vpc.as_str()).cloned();
+        for si in in_vpc.into_iter().flatten() {
+            let s = &m.subnets[si];
+            if az_of.contains_key(s.az.as_str()) {
                 continue;
             }
             let Some(rt) = m.subnet_route_table(si) else {

@@ -1499,6 +1499,11 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         }
     };
     let mut used_sites: BTreeSet<String> = BTreeSet::new();
+    // Propagations by attachment id (one pass, not one scan per attachment).
+    let mut props_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (r, at) in &s.propagations {
+        props_of.entry(at.as_str()).or_default().push(r.as_str());
+    }
     for ((id, tgw), a) in &s.attachments {
         let Some(ty) = att_ok.get(&(id.as_str(), tgw.as_str())).copied() else {
             continue;
@@ -1604,19 +1609,21 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
                 );
             }
         }
-        let mut props: Vec<String> = s
-            .propagations
-            .iter()
-            .filter(|(r, at)| at == id && rtb_ok.get(r.as_str()) == Some(&tgw.as_str()))
-            .map(|(r, _)| cx.n(r))
+        let mut props: Vec<String> = props_of
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|r| rtb_ok.get(**r) == Some(&tgw.as_str()))
+            .map(|r| cx.n(r))
             .collect();
         props.sort();
         props.dedup();
         att.propagations = props;
         m.transit_gateway_attachments.push(att);
     }
+    let att_ids: HashSet<&str> = s.attachments.keys().map(|(i, _)| i.as_str()).collect();
     for (rtb, att) in &s.propagations {
-        if !rtb_ok.contains_key(rtb.as_str()) || !s.attachments.keys().any(|(i, _)| i == att) {
+        if !rtb_ok.contains_key(rtb.as_str()) || !att_ids.contains(att.as_str()) {
             cx.warnings.push(Diagnostic::warning(
                 m.name.clone(),
                 "",

@@ -148,25 +148,32 @@ fn load_sources_with(
         routers,
         ..RawSnapshot::default()
     };
-    for src in sources {
-        let value: serde_json::Value = match serde_json::from_slice(&src.bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                sink.errors.push(Diagnostic::error(
-                    src.display.clone(),
-                    format!("{}:{}", e.line(), e.column()),
-                    format!("not valid JSON: {e}"),
-                ));
-                continue;
-            }
-        };
-        let origin = raw.origins.len();
-        raw.origins.push(Origin {
-            file: src.display.clone(),
-            account: src.account.clone(),
-            region: src.region.clone(),
-        });
-        dispatch::read_root(&mut raw, origin, &value, &mut sink);
+    // Files are parsed in parallel a few at a time (bounded memory) while the previous
+    // few are read into the snapshot, in file order, so the result does not depend on
+    // the thread count.
+    use rayon::prelude::*;
+    type Parsed = Vec<Result<serde_json::Value, serde_json::Error>>;
+    const CHUNK: usize = 8;
+    let parse = |chunk: &[SourceFile]| -> Parsed {
+        chunk
+            .par_iter()
+            .map(|src| serde_json::from_slice(&src.bytes))
+            .collect()
+    };
+    let mut chunks = sources.chunks(CHUNK);
+    let mut current = chunks.next().map(|c| (c, parse(c)));
+    while let Some((chunk, parsed)) = current.take() {
+        let upcoming = chunks.next();
+        let (next, ()) = rayon::join(
+            || upcoming.map(|c| (c, parse(c))),
+            || {
+                for (src, value) in chunk.iter().zip(&parsed) {
+                    read_parsed(&mut raw, src, value, &mut sink);
+                }
+                drop(parsed);
+            },
+        );
+        current = next;
     }
     if !sink.errors.is_empty() {
         let mut all = sink.errors;
@@ -184,4 +191,31 @@ fn load_sources_with(
         model,
         warnings: sink.warnings,
     })
+}
+
+/// Record one parsed file (or its parse error) in the raw snapshot.
+fn read_parsed(
+    raw: &mut RawSnapshot,
+    src: &SourceFile,
+    value: &Result<serde_json::Value, serde_json::Error>,
+    sink: &mut Sink,
+) {
+    let value = match value {
+        Ok(v) => v,
+        Err(e) => {
+            sink.errors.push(Diagnostic::error(
+                src.display.clone(),
+                format!("{}:{}", e.line(), e.column()),
+                format!("not valid JSON: {e}"),
+            ));
+            return;
+        }
+    };
+    let origin = raw.origins.len();
+    raw.origins.push(Origin {
+        file: src.display.clone(),
+        account: src.account.clone(),
+        region: src.region.clone(),
+    });
+    dispatch::read_root(raw, origin, value, sink);
 }

@@ -2,7 +2,7 @@
 //! when it is unique across the whole snapshot and is not another object's id, else
 //! the AWS id. The AWS id is always kept in the object's `id`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// AWS key (id) → model name.
 #[derive(Debug, Default)]
@@ -14,13 +14,14 @@ impl Names {
     /// Decide names for `(key, preferred name)` pairs; `reserved` names (accounts) are
     /// never given to an object.
     pub fn new(cands: &[(String, Option<String>)], reserved: &BTreeSet<String>) -> Names {
-        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        // Lookups only (no iteration), so hash maps: the result does not depend on order.
+        let mut count: HashMap<&str, usize> = HashMap::with_capacity(cands.len());
         for (_, p) in cands {
             if let Some(p) = p {
                 *count.entry(p.as_str()).or_default() += 1;
             }
         }
-        let keys: BTreeSet<&str> = cands.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: HashSet<&str> = cands.iter().map(|(k, _)| k.as_str()).collect();
         let mut map = HashMap::with_capacity(cands.len());
         for (k, p) in cands {
             let name = match p {

@@ -117,11 +117,32 @@ impl<'a> Obj<'a> {
 
     /// The raw value of `key` (PascalCase, else camelCase); `null` counts as absent.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        let v = self.map.get(key).or_else(|| self.map.get(&camel(key)))?;
+        let v = match self.map.get(key) {
+            Some(v) => v,
+            None => self.get_camel(key)?,
+        };
         if v.is_null() {
             None
         } else {
             Some(v)
+        }
+    }
+
+    /// The value of `key` spelled in camelCase, without allocating for the usual short
+    /// ASCII keys (every absent optional key is looked up this way).
+    fn get_camel(&self, key: &str) -> Option<&'a Value> {
+        let b = key.as_bytes();
+        let mut buf = [0u8; 64];
+        match b.first() {
+            Some(f) if f.is_ascii_uppercase() && b.len() <= buf.len() => {
+                buf[..b.len()].copy_from_slice(b);
+                buf[0] = f.to_ascii_lowercase();
+                let k = std::str::from_utf8(&buf[..b.len()]).ok()?;
+                self.map.get(k)
+            }
+            // Lowercase (or not a letter): camelCase is the key itself, already looked up.
+            Some(f) if f.is_ascii() && !f.is_ascii_uppercase() => None,
+            _ => self.map.get(&camel(key)),
         }
     }
 

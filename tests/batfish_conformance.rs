@@ -448,7 +448,9 @@ fn hop_ids(t: &Trace) -> Vec<&str> {
 /// The expected nodes whose presence is checked in lztwin's hops: the first node when
 /// the flow starts at an instance, and the last node when it is one lztwin names
 /// (an instance, subnet, gateway or transit gateway). Batfish's synthetic nodes, VPC
-/// routers, on-premises routers and load-balancer nodes have no lztwin hop.
+/// routers and on-premises routers have no lztwin hop; a load-balancer node (`nlb-az`)
+/// is one `network-load-balancer` hop named by the load balancer, not per AZ, and is not
+/// checked. A target behind a load balancer may be any of its targets ([`nlb_targets`]).
 fn checked_nodes(rec: &Value) -> Vec<(String, String)> {
     let (Some(ids), Some(kinds)) = (
         rec.get("expected_hops_aws").and_then(Value::as_array),

@@ -124,17 +124,35 @@ collect_region() { # dir region
   fi
   rm -f "$d/.fw-list"
 
-  # Gateway Load Balancers: load balancers, target groups, target health.
+  # Gateway and Network Load Balancers: load balancers, target groups, target health;
+  # for Network Load Balancers also their listeners and attributes (cross-zone load
+  # balancing) and their target groups' attributes (client IP preservation).
   local elb=(aws elbv2 --region "$r")
   call "$d/LoadBalancers.json" "${elb[@]}" describe-load-balancers
   call "$d/TargetGroups.json" "${elb[@]}" describe-target-groups
   if [[ -f "$d/TargetGroups.json" ]]; then
-    for tg in $(jq -r '.TargetGroups[] | select(.Protocol=="GENEVE") | .TargetGroupArn' "$d/TargetGroups.json"); do
+    for tg in $(jq -r '.TargetGroups[] | select(.Protocol=="GENEVE" or .Protocol=="TCP" or .Protocol=="UDP" or .Protocol=="TCP_UDP" or .Protocol=="TLS") | .TargetGroupArn' "$d/TargetGroups.json"); do
       n=$(echo "$tg" | sha1sum | cut -c1-12)
       call "$d/th-$n.raw" "${elb[@]}" describe-target-health --target-group-arn "$tg"
       if [[ -f "$d/th-$n.raw" ]]; then
         jq --arg id "$tg" '{TargetGroupArn: $id, TargetHealthDescriptions: .TargetHealthDescriptions}' "$d/th-$n.raw" > "$d/TargetHealth-$n.json"
         rm -f "$d/th-$n.raw"
+      fi
+      call "$d/tga-$n.raw" "${elb[@]}" describe-target-group-attributes --target-group-arn "$tg"
+      if [[ -f "$d/tga-$n.raw" ]]; then
+        jq --arg id "$tg" '{TargetGroupAttributes: [{TargetGroupArn: $id, Attributes: .Attributes}]}' "$d/tga-$n.raw" > "$d/TargetGroupAttributes-$n.json"
+        rm -f "$d/tga-$n.raw"
+      fi
+    done
+  fi
+  if [[ -f "$d/LoadBalancers.json" ]]; then
+    for lb in $(jq -r '.LoadBalancers[] | select(.Type=="network") | .LoadBalancerArn' "$d/LoadBalancers.json"); do
+      n=$(echo "$lb" | sha1sum | cut -c1-12)
+      call "$d/Listeners-$n.json" "${elb[@]}" describe-listeners --load-balancer-arn "$lb"
+      call "$d/lba-$n.raw" "${elb[@]}" describe-load-balancer-attributes --load-balancer-arn "$lb"
+      if [[ -f "$d/lba-$n.raw" ]]; then
+        jq --arg id "$lb" '{LoadBalancerAttributes: [{LoadBalancerArn: $id, Attributes: .Attributes}]}' "$d/lba-$n.raw" > "$d/LoadBalancerAttributes-$n.json"
+        rm -f "$d/lba-$n.raw"
       fi
     done
   fi

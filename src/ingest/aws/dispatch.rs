@@ -68,6 +68,7 @@ const IGNORED: &[&str] = &[
     "ServiceNames",
     "Tags",
     "NextToken",
+    "NextMarker",
     "UpdateToken",
     "ResponseMetadata",
     "AdditionalRoutesAvailable",

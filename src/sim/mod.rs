@@ -218,7 +218,7 @@ fn walk_reply_of<'a>(
         }),
         End::Site(None) | End::None | End::VpnTunnel(..) => None,
     };
-    let outcome = match (&start, fwd.end) {
+    let outcome = match (&start, end) {
         (Some(s), _) => w.start(s),
         (None, End::VpnTunnel(g, c)) => w.vpn_tunnel_reply(g, c),
         (None, _) => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),

@@ -296,7 +296,9 @@ impl<'a> Walk<'a> {
         let pick = &pool[(self.flow_hash() % n as u64) as usize];
         let preserved = tg.preserves_client_ip();
         // Hairpinning: a target cannot reach itself through the load balancer when
-        // its own address is preserved as the source [CIP].
+        // its own address is preserved as the source [CIP]. (The source address is
+        // compared exactly: the outcome is not shared between sources.)
+        self.src_exact = true;
         if preserved && pkt.src == pick.ip {
             self.nlb_hop(
                 node,

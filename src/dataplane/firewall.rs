@@ -111,15 +111,10 @@ impl Dataplane {
             let mut rules: Vec<_> = g.stateless_rules.iter().collect();
             rules.sort_by_key(|r| r.priority);
             for r in rules {
-                let proto_ok =
-                    r.protocols.is_empty() || r.protocols.iter().any(|x| x.matches(f.protocol));
                 let src_ok = r.sources.is_empty() || r.sources.iter().any(|c| c.contains(&f.src));
                 let dst_ok =
                     r.destinations.is_empty() || r.destinations.iter().any(|c| c.contains(&f.dst));
-                let ports_ok = !f.protocol.has_ports()
-                    || (ports_match(&r.source_ports, f.src_port)
-                        && ports_match(&r.destination_ports, f.dst_port));
-                if proto_ok && src_ok && dst_ok && ports_ok {
+                if src_ok && dst_ok && Self::stateless_rule_ports_match(r, f) {
                     let a = stateless_action(&r.actions).to_string();
                     let rule = format!("stateless {} priority {}: {}", g.name, r.priority, a);
                     return (a, rule);
@@ -129,6 +124,27 @@ impl Dataplane {
         let a = stateless_action(&p.stateless_default_actions).to_string();
         let rule = format!("stateless default action {a}");
         (a, rule)
+    }
+
+    /// Whether a stateless rule's protocol and ports match `f` (its addresses aside).
+    pub(crate) fn stateless_rule_ports_match(r: &crate::model::StatelessRule, f: &Flow) -> bool {
+        let proto_ok = r.protocols.is_empty() || r.protocols.iter().any(|x| x.matches(f.protocol));
+        proto_ok
+            && (!f.protocol.has_ports()
+                || (ports_match(&r.source_ports, f.src_port)
+                    && ports_match(&r.destination_ports, f.dst_port)))
+    }
+
+    /// Whether a stateful rule can match `f` in either of the ways
+    /// [`Self::stateful_rule_matches`] tries, its addresses aside.
+    pub(crate) fn stateful_rule_ports_match(r: &crate::model::StatefulRule, f: &Flow) -> bool {
+        let ports = |sport, dport| {
+            !r.protocol.has_ports()
+                || (r.source_port.contains(sport) && r.destination_port.contains(dport))
+        };
+        (r.protocol == Protocol::All || r.protocol.matches(f.protocol))
+            && (ports(f.src_port, f.dst_port)
+                || (r.direction == StatefulDirection::Any && ports(f.dst_port, f.src_port)))
     }
 
     fn stateful_rule_matches(r: &crate::model::StatefulRule, f: &Flow) -> bool {

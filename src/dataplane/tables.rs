@@ -258,12 +258,8 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         .iter()
         .map(|s| ix.get_kind(&s.vpc, ObjectKind::Vpc))
         .collect();
-    let subnet_rt: Vec<Option<usize>> = (0..m.subnets.len())
-        .map(|s| m.subnet_route_table(s))
-        .collect();
-    let subnet_nacl: Vec<Option<usize>> = (0..m.subnets.len())
-        .map(|s| m.subnet_network_acl(s))
-        .collect();
+    let subnet_rt: Vec<Option<usize>> = m.subnet_route_tables();
+    let subnet_nacl: Vec<Option<usize>> = m.subnet_network_acls();
     let vpc_account: Vec<Option<String>> = m.vpcs.iter().map(|v| Some(v.account.clone())).collect();
     let tgw_account: Vec<Option<String>> = m
         .transit_gateways

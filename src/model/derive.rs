@@ -3,6 +3,7 @@
 
 use super::{AttachmentType, Index, Model, ObjectKind, VpnRouting};
 use ipnet::IpNet;
+use std::collections::HashMap;
 
 /// Why a TGW route is in a table, in AWS's order of preference at equal prefix
 /// length: static > prefix-list reference > VPC-propagated > DX-gateway-propagated >
@@ -50,6 +51,53 @@ impl Model {
                     .iter()
                     .position(|rt| rt.main && rt.vpc == s.vpc)
             })
+    }
+
+    /// [`Self::subnet_route_table`] of every subnet, in one pass over the route tables
+    /// (linear, where asking per subnet is quadratic).
+    pub fn subnet_route_tables(&self) -> Vec<Option<usize>> {
+        let mut listed: HashMap<&str, usize> = HashMap::new();
+        let mut main: HashMap<&str, usize> = HashMap::new();
+        for (i, rt) in self.route_tables.iter().enumerate() {
+            for n in &rt.subnets {
+                listed.entry(n.as_str()).or_insert(i);
+            }
+            if rt.main {
+                main.entry(rt.vpc.as_str()).or_insert(i);
+            }
+        }
+        self.subnets
+            .iter()
+            .map(|s| {
+                listed
+                    .get(s.name.as_str())
+                    .or_else(|| main.get(s.vpc.as_str()))
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// [`Self::subnet_network_acl`] of every subnet, in one pass over the network ACLs.
+    pub fn subnet_network_acls(&self) -> Vec<Option<usize>> {
+        let mut listed: HashMap<&str, usize> = HashMap::new();
+        let mut default: HashMap<&str, usize> = HashMap::new();
+        for (i, a) in self.network_acls.iter().enumerate() {
+            for n in &a.subnets {
+                listed.entry(n.as_str()).or_insert(i);
+            }
+            if a.default {
+                default.entry(a.vpc.as_str()).or_insert(i);
+            }
+        }
+        self.subnets
+            .iter()
+            .map(|s| {
+                listed
+                    .get(s.name.as_str())
+                    .or_else(|| default.get(s.vpc.as_str()))
+                    .copied()
+            })
+            .collect()
     }
 
     /// The network ACL a subnet uses: the one that lists it, else its VPC's default NACL.
@@ -158,5 +206,21 @@ impl Model {
             .and_then(|s| self.onprem_sites.iter().find(|x| x.name == s))
             .map(|s| s.prefixes.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn batch_lookups_equal_per_subnet_ones() {
+        let m = crate::ingest::load_reference().unwrap().model;
+        let rts = m.subnet_route_tables();
+        let acls = m.subnet_network_acls();
+        for s in 0..m.subnets.len() {
+            assert_eq!(rts[s], m.subnet_route_table(s));
+            assert_eq!(acls[s], m.subnet_network_acl(s));
+        }
+        assert!(rts.iter().any(Option::is_some));
+        assert!(acls.iter().any(Option::is_some));
     }
 }

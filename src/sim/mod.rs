@@ -4,6 +4,7 @@
 //! Imports [`crate::dataplane`] and [`crate::model`].
 
 pub mod endpoint;
+pub mod segment;
 mod walk;
 
 pub use crate::dataplane::Flow;
@@ -192,10 +193,23 @@ fn walk_reply<'a>(
     fwd: &'a Walk<'_>,
     explain: bool,
 ) -> (Walk<'a>, Verdict, Option<String>) {
-    let rflow = fwd.pkt.reversed();
-    let mut w = Walk::new(dp, rflow, Some(&fwd.state), explain);
-    w.origin = fwd.pkt_at_start;
-    let start = match fwd.end {
+    walk_reply_of(dp, fwd.pkt, fwd.pkt_at_start, &fwd.state, fwd.end, explain)
+}
+
+/// The reply of a forward walk that ended with packet `fwd_pkt` at `end`, leaving
+/// `state`, having started as `fwd_start`.
+fn walk_reply_of<'a>(
+    dp: &'a Dataplane,
+    fwd_pkt: Flow,
+    fwd_start: Flow,
+    state: &'a walk::FlowState,
+    end: End,
+    explain: bool,
+) -> (Walk<'a>, Verdict, Option<String>) {
+    let rflow = fwd_pkt.reversed();
+    let mut w = Walk::new(dp, rflow, Some(state), explain);
+    w.origin = fwd_start;
+    let start = match end {
         End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rflow.src }),
         End::Internet => Some(Endpoint::Internet { ip: rflow.src }),
         End::Site(Some(site)) => Some(Endpoint::OnPrem {
@@ -213,6 +227,24 @@ fn walk_reply<'a>(
         Err((v, code)) => (v, Some(code.to_string())),
     };
     (w, verdict, reason)
+}
+
+/// The summary of the reply of a forward walk (see [`walk_reply_of`]).
+pub(crate) fn reply_summary(
+    dp: &Dataplane,
+    fwd_pkt: &Flow,
+    fwd_start: &Flow,
+    state: &walk::FlowState,
+    end: End,
+) -> Summary {
+    let (r, verdict, reason) = walk_reply_of(dp, *fwd_pkt, *fwd_start, state, end, false);
+    Summary {
+        verdict,
+        reason,
+        hops: r.nhops,
+        inspected_by: r.inspected,
+        hash_after_translation: r.tainted,
+    }
 }
 
 /// The outcome of one direction of a flow without the hops' explanations: what a

@@ -82,7 +82,27 @@ pub(crate) type Touch<'a> = &'a (dyn Fn(&str) -> Option<u32> + Sync);
 type Fail = (Verdict, &'static str);
 type Outcome = Result<Verdict, Fail>;
 
-const MAX_STEPS: usize = 64;
+/// The code a [`Segment::Prefix`] walk returns where it stopped at a transit gateway.
+pub(crate) const CUT: &str = "INTERNAL_SEGMENT_CUT";
+/// The code a [`Segment::Prefix`] walk returns where it gave up (a step that depends on
+/// more than the source VPC's tables).
+pub(crate) const ABORT: &str = "INTERNAL_SEGMENT_ABORT";
+
+/// How much of a walk to run. The matrix engine shares work between flows by cutting
+/// walks where a packet arrives at a transit gateway (see `crate::sim::segment`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// The whole walk.
+    #[default]
+    Whole,
+    /// Only the part in the source's own VPC: stop ([`CUT`]) where the packet arrives
+    /// at a transit gateway, recording [`Walk::cut`], or give up ([`ABORT`]) at any step
+    /// that looks at the destination beyond the source VPC's route tables and network
+    /// ACLs and the source's security groups (delivery, gateways, appliances, peering).
+    Prefix,
+}
+
+pub(crate) const MAX_STEPS: usize = 64;
 
 /// One walk (one direction).
 pub(crate) struct Walk<'a> {
@@ -111,6 +131,31 @@ pub(crate) struct Walk<'a> {
     steps: usize,
     seen: Vec<(u8, usize, Flow)>,
     pub end: End,
+    /// How much of the walk to run.
+    pub segment: Segment,
+    /// Where a [`Segment::Prefix`] walk stopped: the transit gateway route table and the
+    /// AZ the packet arrived in.
+    pub cut: Option<(usize, Option<String>)>,
+    /// A decision used the source address other than by testing it against a prefix of
+    /// a security group, network ACL or firewall rule (owner lookups at gateways,
+    /// peering's address check).
+    pub src_exact: bool,
+    /// A path choice hashed the flow.
+    pub hashed: bool,
+    /// The AZ a resumed walk started with is the arrival AZ of its cut (until the first
+    /// transit gateway exit reads it).
+    az_is_cut: bool,
+    /// The cut's AZ and the flow hash, in the order the walk first read them.
+    pub deps: Vec<Dep>,
+}
+
+/// What a resumed walk read besides the destination, its source class and ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dep {
+    /// The AZ the packet arrived at the transit gateway in.
+    Az,
+    /// The flow hash.
+    Hash,
 }
 
 fn is_private_v4(ip: IpAddr) -> bool {
@@ -147,11 +192,52 @@ impl<'a> Walk<'a> {
             steps: 0,
             seen: Vec::new(),
             end: End::None,
+            segment: Segment::Whole,
+            cut: None,
+            src_exact: false,
+            hashed: false,
+            az_is_cut: false,
+            deps: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, d: Dep) {
+        if !self.deps.contains(&d) {
+            self.deps.push(d);
+        }
+    }
+
+    /// The (kind, index) of every forwarding context visited so far (loop detection).
+    pub fn seen_contexts(&self) -> impl Iterator<Item = (u8, usize)> + '_ {
+        self.seen.iter().map(|(k, i, _)| (*k, *i))
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Start a walk at a transit gateway route table: the packet arrived in `az` at an
+    /// attachment associated with `rtb` (the rest of a walk a [`Segment::Prefix`] walk
+    /// cut there).
+    pub fn resume_at_tgw(&mut self, rtb: usize, az: Option<String>) -> Outcome {
+        self.az_is_cut = true;
+        self.tgw_route_table(rtb, az)
+    }
+
+    /// A step that looks at more than the source VPC's tables: a prefix walk gives up.
+    fn special(&self) -> Result<(), Fail> {
+        if self.segment == Segment::Prefix {
+            Err((Verdict::Unreachable, ABORT))
+        } else {
+            Ok(())
         }
     }
 
     /// The flow hash for a path choice (appliance mode, AZ choice, GWLB appliance).
     fn flow_hash(&mut self) -> u64 {
+        self.hashed = true;
+        self.note(Dep::Hash);
         if self.pkt != self.origin && self.pkt != self.origin.reversed() {
             self.tainted = true;
         }
@@ -283,6 +369,9 @@ impl<'a> Walk<'a> {
     }
 
     fn internet_send(&mut self) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         // The reply of a flow that left through a gateway endpoint comes back through
         // that endpoint, not from the Internet ("Gateway endpoints": the service's
         // traffic to and from the VPC goes through the endpoint,
@@ -322,6 +411,9 @@ impl<'a> Walk<'a> {
 
     /// The reply of an AWS service enters the VPC through gateway endpoint `v`.
     fn gateway_endpoint_reply(&mut self, v: usize, vpc: usize) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let Some(e) = dp.model.vpc_endpoints.get(v) else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
@@ -343,6 +435,9 @@ impl<'a> Walk<'a> {
     }
 
     fn onprem_send(&mut self, site: usize) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let Some(s) = dp.model.onprem_sites.get(site) else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
@@ -587,6 +682,7 @@ impl<'a> Walk<'a> {
             Target::FirewallEndpoint(f, e) => self.firewall(*f, *e, from, via),
             Target::GatewayLoadBalancerEndpoint(v) => self.gwlbe(*v, from, via),
             Target::GatewayEndpoint(v) => {
+                self.special()?;
                 let dp = self.dp;
                 let e = &dp.model.vpc_endpoints[*v];
                 hop!(
@@ -609,6 +705,8 @@ impl<'a> Walk<'a> {
 
     /// Deliver to the holder of `dst` in `vpc` (the local route).
     fn deliver_local(&mut self, vpc: usize, from: Option<usize>, via: Via) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         match dp.private_owner(vpc, self.pkt.dst) {
             Some(Owner::Interface(e)) => {
@@ -758,6 +856,8 @@ impl<'a> Walk<'a> {
     /// packet on, which requires source/destination checking off [RA
     /// ENI_SOURCE_DEST_CHECK_RESTRICTION].
     fn appliance(&mut self, eni: usize, from: Option<usize>, via: Via) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         let e = &dp.model.network_interfaces[eni];
         let Some(subnet) = dp.subnet_of_interface(eni) else {
@@ -842,6 +942,8 @@ impl<'a> Walk<'a> {
     /// flow's state in this endpoint only, so a reply arriving at another endpoint has no
     /// state and is dropped [NFW; APP: "the appliance ... drops the traffic"].
     fn firewall(&mut self, f: usize, ep: usize, from: Option<usize>, via: Via) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         let fw = &dp.model.firewalls[f];
         let e = &fw.endpoints[ep];
@@ -913,6 +1015,8 @@ impl<'a> Walk<'a> {
     /// fleet (5-tuple stickiness, the same for both directions) and back to the endpoint,
     /// which forwards by its subnet's route table.
     fn gwlbe(&mut self, v: usize, from: Option<usize>, via: Via) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         let e = &dp.model.vpc_endpoints[v];
         let Some(subnet) = e
@@ -1003,6 +1107,9 @@ impl<'a> Walk<'a> {
     /// Elastic IP). It does not forward traffic that arrives over peering, VPN or Direct
     /// Connect; traffic from a transit gateway is fine [NAT; RA NGW_REQUIRES_SOURCE_IN_VPC].
     fn nat(&mut self, n: usize, from: Option<usize>, via: Via) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let g = &dp.model.nat_gateways[n];
         let Some(subnet) = dp.index.get_kind(&g.subnet, ObjectKind::Subnet) else {
@@ -1074,6 +1181,9 @@ impl<'a> Walk<'a> {
     }
 
     fn nat_reverse(&mut self, n: usize, from: Option<usize>, orig: IpAddr) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let g = &dp.model.nat_gateways[n];
         let Some(subnet) = dp.index.get_kind(&g.subnet, ObjectKind::Subnet) else {
@@ -1104,6 +1214,9 @@ impl<'a> Walk<'a> {
     /// without one cannot leave; private and in-VPC destinations are rejected [IGW; RA
     /// IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS, IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS].
     fn igw_egress(&mut self, i: usize, vpc: usize) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let g = &dp.model.internet_gateways[i];
         let acct = self.vpc_account(vpc);
@@ -1219,6 +1332,9 @@ impl<'a> Walk<'a> {
     /// its private address; then the gateway route table (edge association) if any
     /// steers it [GRT], else the local route.
     fn igw_ingress(&mut self, i: usize, vpc: usize) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let g = &dp.model.internet_gateways[i];
         let acct = self.vpc_account(vpc);
@@ -1298,6 +1414,9 @@ impl<'a> Walk<'a> {
 
     /// Egress-only Internet gateway: IPv6 out, and only replies back in.
     fn eigw_egress(&mut self, i: usize, vpc: usize) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let g = &dp.model.egress_only_internet_gateways[i];
         if !self.pkt.dst.is_ipv6() {
@@ -1330,6 +1449,8 @@ impl<'a> Walk<'a> {
     /// Virtual private gateway, outbound: to the site whose connection covers the
     /// destination (longest prefix, Direct Connect before VPN).
     fn vgw_egress(&mut self, gi: usize, vpc: usize, via: Via) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         let g = &dp.model.vpn_gateways[gi];
         let acct = self.vpc_account(vpc);
@@ -1415,6 +1536,8 @@ impl<'a> Walk<'a> {
     }
 
     fn vgw_ingress(&mut self, gi: usize) -> Outcome {
+        self.special()?;
+
         let dp = self.dp;
         let g = &dp.model.vpn_gateways[gi];
         let Some(vpc) = g
@@ -1443,6 +1566,9 @@ impl<'a> Walk<'a> {
     /// VPC peering: only between the two VPCs' own addresses — not transitive, no
     /// edge-to-edge routing [PCX].
     fn peering(&mut self, p: usize, vpc: usize, _via: Via) -> Outcome {
+        self.special()?;
+        self.src_exact = true;
+
         let dp = self.dp;
         let pcx = &dp.model.vpc_peering_connections[p];
         let a = dp.index.get_kind(&pcx.requester_vpc, ObjectKind::Vpc);
@@ -1577,6 +1703,16 @@ impl<'a> Walk<'a> {
                 "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             ));
         };
+        if self.segment == Segment::Prefix {
+            self.cut = Some((rtb, az));
+            return Err((Verdict::Unreachable, CUT));
+        }
+        self.tgw_route_table(rtb, az)
+    }
+
+    /// Look the packet up in transit gateway route table `rtb` and follow the route.
+    fn tgw_route_table(&mut self, rtb: usize, az: Option<String>) -> Outcome {
+        let dp = self.dp;
         let trt = &dp.model.transit_gateway_route_tables[rtb];
         let acct = dp
             .index
@@ -1624,6 +1760,7 @@ impl<'a> Walk<'a> {
     }
 
     fn tgw_exit(&mut self, b: usize, az: Option<String>) -> Outcome {
+        let az_is_cut = std::mem::take(&mut self.az_is_cut);
         let dp = self.dp;
         let at = &dp.model.transit_gateway_attachments[b];
         let acct = self.attachment_account(b);
@@ -1643,10 +1780,22 @@ impl<'a> Walk<'a> {
                     );
                     return Err((Verdict::Unreachable, "TGW_ATTACH_VPC_AZ_RESTRICTION"));
                 }
-                let hashed = azs[(self.flow_hash() % azs.len() as u64) as usize].clone();
-                let same = az
-                    .as_ref()
-                    .and_then(|z| azs.iter().find(|(a, _)| a == z).cloned());
+                // The arrival AZ matters only without appliance mode (AZ affinity).
+                let same = if at.appliance_mode {
+                    None
+                } else {
+                    if az_is_cut {
+                        self.note(Dep::Az);
+                    }
+                    az.as_ref()
+                        .and_then(|z| azs.iter().find(|(a, _)| a == z).cloned())
+                };
+                // The hash is taken only when it decides (a walk records whether it did).
+                let hashed = if at.appliance_mode || same.is_none() {
+                    azs[(self.flow_hash() % azs.len() as u64) as usize].clone()
+                } else {
+                    (String::new(), 0)
+                };
                 // Appliance mode: one interface chosen by flow hash for both directions
                 // of the flow. Otherwise AZ affinity: stay in the source AZ if the
                 // attachment has a subnet there, else another AZ [APP].

@@ -1,30 +1,41 @@
-//! The fast matrix engine: compile once, walk without explanations, and share outcomes
-//! between flows no table can tell apart.
+//! The fast matrix engine: cut every walk where the packet reaches a transit gateway and
+//! share each half between the flows it cannot tell apart ([`crate::sim::segment`]).
 //!
-//! Two interfaces are in the same *endpoint class* when every forwarding decision treats
-//! them alike: same subnet (so same route table, NACL, AZ, attachment ENI), same security
-//! groups and security-group memberships, same public-address presence, and the same
-//! *address signature* — the set of prefixes, among every prefix any table or rule of the
-//! model mentions (routes, TGW routes, prefix lists, SG/NACL/firewall rules, VPC/subnet
-//! CIDRs, on-prem prefixes, the private ranges gateways check), that contain the address.
-//! Path choices that hash the flow (appliance mode, AZ choice, GWLB appliance) take the
-//! hash modulo the number of candidates, so `hash mod L` (L the least common multiple of
-//! every candidate count) decides them all. Hence the outcome of (source, destination)
-//! depends only on (source class, destination class, hash mod L) — unless a choice hashed
-//! a translated packet (after NAT), which the walk reports and which is then not shared.
+//! - **Prefix, per source.** From a source interface to the transit gateway, a walk looks
+//!   at the destination only through the prefixes of the source VPC's route tables,
+//!   subnets and network ACLs and of the source's outbound security-group rules (members
+//!   of referenced groups count as host prefixes). Those prefixes cut the address space
+//!   into intervals; the destinations, sorted by address, fall into runs of the same
+//!   interval, and one prefix walk per run serves the whole run. A prefix walk that needs
+//!   anything else gives up, and the run's flows are walked whole.
+//! - **Suffix, per destination.** From the transit gateway route table on, a walk looks
+//!   at the source address only through the prefixes of filter rules (security groups,
+//!   network ACLs, firewall rules whose protocol and port can match the service, plus
+//!   referenced groups' members): sources with the same *source class* (same signature
+//!   over those prefixes, same address family) are alike, except for path choices that
+//!   hash the flow, which take the hash modulo the number of candidates — so `hash mod L`
+//!   (L the least common multiple of every candidate count) decides them all. A
+//!   destination column keeps one suffix per (cut, source class[, hash mod L]); a suffix
+//!   that translated the packet, used the source address otherwise, or hit the loop guard
+//!   is not shared, and neither is one that would revisit a context of the prefix.
 //!
-//! Sources run in parallel (rayon) by class; each class keeps its own table of outcomes
-//! by (destination class, hash mod L); rows come back in source order, so the result is
-//! the same whatever the thread count. tests/matrix_props.rs holds this engine equal to
-//! the per-pair reference cell for cell.
+//! Columns run in parallel (rayon); each is a pure function of its destination, and cells
+//! are assembled row-major with details interned in the order the per-pair engine interns
+//! them, so the result is byte-identical whatever the thread count. tests/matrix_props.rs
+//! holds this engine equal to the per-pair reference cell for cell.
 
-use super::{endpoints, flow_for, Detail, Matrix, MatrixOptions, Outcome, Progress};
-use crate::dataplane::Dataplane;
+use super::{
+    endpoints, service_info, Cell, Detail, DetailInterner, Half, Matrix, MatrixEndpoint,
+    MatrixOptions, Progress,
+};
+use crate::dataplane::filters::proto_port_match;
+use crate::dataplane::{Dataplane, Flow};
 use crate::model::{Model, ObjectKind};
-use crate::sim::{summarize, Endpoint, Summary};
+use crate::sim::segment::{self, Cut, Dep, Prefix, Suffix};
+use crate::sim::{summarize, Endpoint, Summary, Verdict};
 use ipnet::IpNet;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 /// Compute the matrix of `model` (compiled as `dp`). Equal to
@@ -36,81 +47,805 @@ pub fn compute(
     progress: Progress<'_>,
 ) -> Matrix {
     let eps = endpoints(model, opts.group_by);
-    let classes = endpoint_classes(
-        dp,
-        model,
-        &eps.iter().map(|e| e.endpoint.clone()).collect::<Vec<_>>(),
-    );
+    let flows = Flows::new(model, &eps, opts);
     let l = hash_modulus(dp, model);
-    // Sources grouped by class, classes in order of their first member.
-    let mut by_class: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (i, c) in classes.iter().enumerate() {
-        by_class.entry(*c).or_default().push(i);
+    let classes = source_classes(dp, model, &eps, &flows, opts);
+    // Destinations sorted by address (ties by index): runs of one interval are contiguous.
+    let mut order: Vec<u32> = (0..eps.len() as u32).collect();
+    order.sort_by_key(|&j| (addr_key(eps[j as usize].endpoint.ip()), j));
+    let keys: Vec<(u8, u128)> = order
+        .iter()
+        .map(|&j| addr_key(eps[j as usize].endpoint.ip()))
+        .collect();
+    let mut pos = vec![0u32; eps.len()];
+    for (p, &j) in order.iter().enumerate() {
+        pos[j as usize] = p as u32;
     }
-    let groups: Vec<Vec<usize>> = by_class.into_values().collect();
-    let mut rows: Vec<(usize, Row)> = groups
-        .par_iter()
-        .flat_map_iter(|members| {
-            let mut shared: HashMap<(u32, u64), (Outcome, Option<Outcome>)> = HashMap::new();
-            let mut out = Vec::with_capacity(members.len());
-            for &i in members {
-                let s = &eps[i];
-                let mut row = Vec::with_capacity(eps.len().saturating_sub(1));
-                for (j, d) in eps.iter().enumerate() {
-                    if j == i {
-                        continue;
-                    }
-                    let flow = flow_for(model, s, d, opts);
-                    let key = (
-                        classes[j],
-                        if l == 0 {
-                            flow.symmetric_hash()
-                        } else {
-                            flow.symmetric_hash() % l
-                        },
-                    );
-                    let (fwd, ret) = match shared.get(&key) {
-                        Some(v) => v.clone(),
-                        None => {
-                            let (f, r) = summarize(dp, &s.endpoint, &flow, opts.both_ways);
-                            let tainted = f.hash_after_translation
-                                || r.as_ref().is_some_and(|r| r.hash_after_translation);
-                            let v = (outcome(f), r.map(outcome));
-                            if !tainted && l != 0 {
-                                shared.insert(key, v.clone());
-                            }
-                            v
-                        }
-                    };
-                    row.push((j as u32, fwd, ret));
-                }
-                progress(1);
-                out.push((i, row));
-            }
-            out
+    let vpc_prefixes = vpc_prefixes(dp, model);
+    let sources: Vec<SourcePrefix> = (0..eps.len())
+        .into_par_iter()
+        .map(|i| source_prefix(dp, model, &eps, &flows, &vpc_prefixes, &order, &keys, i))
+        .collect();
+    let mut sources = sources;
+    let (n_rtbs, n_azs) = number_cuts(&mut sources);
+    let ctx = Ctx {
+        dp,
+        eps: &eps,
+        flows: &flows,
+        classes: &classes,
+        sources: &sources,
+        pos: &pos,
+        l,
+        both_ways: opts.both_ways,
+        n_rtbs,
+        n_azs,
+    };
+    let columns: Vec<Column> = (0..eps.len())
+        .into_par_iter()
+        .map(|j| {
+            let c = ctx.column(j);
+            progress(1);
+            c
         })
         .collect();
-    rows.sort_by_key(|(i, _)| *i);
-    Matrix::from_rows(opts, eps, rows.into_iter().map(|(_, r)| r))
+    assemble(opts, eps, &columns)
 }
 
-/// One source row: `(destination index, forward, reply)`.
-type Row = Vec<(u32, Outcome, Option<Outcome>)>;
+/// The flow of every (source, destination) pair, as [`super::flow_for`] builds it, from
+/// per-endpoint addresses (no model lookups per cell).
+struct Flows {
+    protocol: crate::model::Protocol,
+    dst_port: u16,
+    /// Source address towards an IPv4 / IPv6 destination.
+    src4: Vec<IpAddr>,
+    src6: Vec<IpAddr>,
+    /// The address a destination is reached at, and its public IPv4 address (for
+    /// sources on the Internet).
+    dst: Vec<IpAddr>,
+    public: Vec<Option<IpAddr>>,
+    internet: Vec<bool>,
+}
 
-fn outcome(s: Summary) -> Outcome {
-    Outcome {
-        verdict: s.verdict,
-        hops: s.hops,
-        detail: Detail {
-            inspected_by: s.inspected_by,
-            reason: s.reason,
-        },
+impl Flows {
+    fn new(m: &Model, eps: &[MatrixEndpoint], opts: &MatrixOptions) -> Flows {
+        let mut f = Flows {
+            protocol: opts.protocol,
+            dst_port: opts.dst_port,
+            src4: Vec::with_capacity(eps.len()),
+            src6: Vec::with_capacity(eps.len()),
+            dst: Vec::with_capacity(eps.len()),
+            public: Vec::with_capacity(eps.len()),
+            internet: Vec::with_capacity(eps.len()),
+        };
+        for e in eps {
+            let ip = e.endpoint.ip();
+            let eni = match &e.endpoint {
+                Endpoint::Interface { eni, .. } => m.network_interfaces.get(*eni),
+                _ => None,
+            };
+            let pick = |v4: bool| {
+                eni.and_then(|n| n.private_ips.iter().find(|p| p.is_ipv4() == v4).copied())
+                    .unwrap_or(ip)
+            };
+            f.src4.push(pick(true));
+            f.src6.push(pick(false));
+            f.dst.push(ip);
+            f.public.push(eni.and_then(|n| n.public_ip).map(IpAddr::V4));
+            f.internet
+                .push(matches!(e.endpoint, Endpoint::Internet { .. }));
+        }
+        f
+    }
+
+    fn flow(&self, i: usize, j: usize) -> Flow {
+        let dst = if self.internet[i] {
+            self.public[j].unwrap_or(self.dst[j])
+        } else {
+            self.dst[j]
+        };
+        Flow {
+            src: if dst.is_ipv4() {
+                self.src4[i]
+            } else {
+                self.src6[i]
+            },
+            dst,
+            protocol: self.protocol,
+            src_port: super::SRC_PORT,
+            dst_port: self.dst_port,
+        }
     }
 }
 
-/// The least common multiple of every count a path choice takes a hash modulo (AZs of a
-/// VPC attachment, appliances of a GWLB, any subset of them after failures); 0 when it
-/// grows past a million (then nothing is shared across different flows' hashes).
+/// An address as a sortable key: (family, value).
+fn addr_key(ip: IpAddr) -> (u8, u128) {
+    match ip {
+        IpAddr::V4(a) => (0, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (1, u128::from(a)),
+    }
+}
+
+/// The first key of `p` and the first key after it.
+fn bounds(p: &IpNet) -> [(u8, u128); 2] {
+    match p.trunc() {
+        IpNet::V4(n) => {
+            let lo = u32::from(n.network());
+            let hi = u32::from(n.broadcast());
+            let after = if hi == u32::MAX {
+                (1, 0)
+            } else {
+                (0, u128::from(hi) + 1)
+            };
+            [(0, u128::from(lo)), after]
+        }
+        IpNet::V6(n) => {
+            let hi = u128::from(n.broadcast());
+            let after = if hi == u128::MAX { (2, 0) } else { (1, hi + 1) };
+            [(1, u128::from(n.network())), after]
+        }
+    }
+}
+
+fn host(ip: IpAddr) -> IpNet {
+    IpNet::from(ip)
+}
+
+/// Source classes: equal numbers for sources that every prefix a suffix can test the
+/// source address against (see the module doc) treats alike.
+///
+/// Security-group and network-ACL prefixes make a *base* class per endpoint and address
+/// family. A firewall rule tests the source only when its destination side matches (the
+/// packet's destination is the column's), so each column refines the base class with the
+/// source prefixes of the rules *active* for its destination only — a rule naming one
+/// VPC pair splits the sources of one column, not of all. Columns with the same active
+/// rules share one refinement.
+struct SourceClasses {
+    /// Per column: index into `sets`.
+    column_set: Vec<u32>,
+    /// Per distinct active set: (number of classes, class of every source).
+    sets: Vec<(usize, Vec<u32>)>,
+}
+
+impl SourceClasses {
+    /// The class of source `i` in column `j`.
+    fn of(&self, i: usize, j: usize) -> u32 {
+        self.sets[self.column_set[j] as usize].1[i]
+    }
+
+    /// The number of classes of column `j`.
+    fn count(&self, j: usize) -> usize {
+        self.sets[self.column_set[j] as usize].0
+    }
+}
+
+fn source_classes(
+    dp: &Dataplane,
+    m: &Model,
+    eps: &[MatrixEndpoint],
+    flows: &Flows,
+    opts: &MatrixOptions,
+) -> SourceClasses {
+    // Only rules that can match the service's packets test the source: a security group
+    // or network ACL rule applies only to its protocol and destination ports
+    // (dataplane::filters), a firewall rule only to its protocol and ports
+    // (dataplane::firewall). A suffix walks forward packets only, whose ports are the
+    // service's.
+    let probe = Flow {
+        src: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+        dst: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+        protocol: opts.protocol,
+        src_port: super::SRC_PORT,
+        dst_port: opts.dst_port,
+    };
+    let mut v: BTreeSet<IpNet> = BTreeSet::new();
+    for sg in &m.security_groups {
+        for r in sg.ingress.iter().chain(&sg.egress) {
+            if !proto_port_match(r.protocol, &r.ports, &probe) {
+                continue;
+            }
+            v.extend(r.cidr);
+            if let Some(pl) = &r.prefix_list {
+                if let Some(i) = dp.index.get_kind(pl, ObjectKind::PrefixList) {
+                    v.extend(m.prefix_lists[i].entries.iter().copied());
+                }
+            }
+            if let Some(g) = &r.security_group {
+                if let Some(members) = dp.sg_members.get(g.as_str()) {
+                    v.extend(members.iter().map(|ip| host(*ip)));
+                }
+            }
+        }
+    }
+    for a in &m.network_acls {
+        for e in &a.entries {
+            if proto_port_match(e.protocol, &e.ports, &probe) {
+                v.insert(e.cidr);
+            }
+        }
+    }
+    // Firewall rules, as the ways they can match: (destination side, source side).
+    let mut ways: BTreeSet<(Vec<IpNet>, IpNet)> = BTreeSet::new();
+    for g in &m.rule_groups {
+        for r in &g.stateless_rules {
+            if Dataplane::stateless_rule_ports_match(r, &probe) {
+                for src in &r.sources {
+                    ways.insert((r.destinations.clone(), *src));
+                }
+            }
+        }
+        for r in &g.stateful_rules {
+            if !Dataplane::stateful_rule_ports_match(r, &probe) {
+                continue;
+            }
+            // Forward: the rule's source is tested against the packet's source; with
+            // direction "any" also the other way round.
+            if let Some(src) = r.source {
+                ways.insert((r.destination.into_iter().collect(), src));
+            }
+            if r.direction == crate::model::StatefulDirection::Any {
+                if let Some(dst) = r.destination {
+                    ways.insert((r.source.into_iter().collect(), dst));
+                }
+            }
+        }
+    }
+    let ways: Vec<(Vec<IpNet>, IpNet)> = ways
+        .into_iter()
+        .map(|(d, s)| (d.into_iter().map(|p| p.trunc()).collect(), s.trunc()))
+        .collect();
+    let prefixes: Vec<IpNet> = v.into_iter().map(|p| p.trunc()).collect();
+    let mut ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
+    let mut class = |ip: IpAddr| -> u32 {
+        let sig: Vec<u32> = prefixes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains(&ip))
+            .map(|(k, _)| k as u32)
+            .collect();
+        let n = ids.len() as u32;
+        *ids.entry((ip.is_ipv4(), sig)).or_insert(n)
+    };
+    let (mut v4, mut v6) = (Vec::with_capacity(eps.len()), Vec::with_capacity(eps.len()));
+    for i in 0..eps.len() {
+        v4.push(class(flows.src4[i]));
+        v6.push(class(flows.src6[i]));
+    }
+    // The active ways of each column (the destination interface sources address).
+    let mut set_ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
+    let mut set_keys: Vec<(bool, Vec<u32>)> = Vec::new();
+    let column_set: Vec<u32> = (0..eps.len())
+        .map(|j| {
+            let d = flows.dst[j];
+            let active: Vec<u32> = ways
+                .iter()
+                .enumerate()
+                .filter(|(_, (dst, _))| dst.is_empty() || dst.iter().any(|p| p.contains(&d)))
+                .map(|(k, _)| k as u32)
+                .collect();
+            let key = (d.is_ipv4(), active);
+            let n = set_ids.len() as u32;
+            *set_ids.entry(key.clone()).or_insert_with(|| {
+                set_keys.push(key);
+                n
+            })
+        })
+        .collect();
+    let sets = set_keys
+        .par_iter()
+        .map(|(v4dst, active)| {
+            let mut ids: HashMap<(u32, Vec<u32>), u32> = HashMap::new();
+            let cls: Vec<u32> = (0..eps.len())
+                .map(|i| {
+                    let (base, ip) = if *v4dst {
+                        (v4[i], flows.src4[i])
+                    } else {
+                        (v6[i], flows.src6[i])
+                    };
+                    let sig: Vec<u32> = active
+                        .iter()
+                        .copied()
+                        .filter(|&k| ways[k as usize].1.contains(&ip))
+                        .collect();
+                    let n = ids.len() as u32;
+                    *ids.entry((base, sig)).or_insert(n)
+                })
+                .collect();
+            (ids.len(), cls)
+        })
+        .collect();
+    SourceClasses { column_set, sets }
+}
+
+/// Per VPC, the prefixes a prefix walk can test a destination against there: the VPC's
+/// CIDRs, its subnets, the routes of its route tables and the entries of its subnets'
+/// network ACLs.
+fn vpc_prefixes(dp: &Dataplane, m: &Model) -> Vec<Vec<IpNet>> {
+    let mut out: Vec<BTreeSet<IpNet>> = vec![BTreeSet::new(); m.vpcs.len()];
+    for (v, x) in m.vpcs.iter().enumerate() {
+        out[v].extend(x.cidrs.iter().copied());
+    }
+    for (s, sn) in m.subnets.iter().enumerate() {
+        let Some(v) = dp.vpc_of_subnet(s) else {
+            continue;
+        };
+        out[v].insert(IpNet::V4(sn.cidr));
+        out[v].extend(sn.ipv6_cidr.map(IpNet::V6));
+        if let Some(a) = dp.subnet_nacl.get(s).copied().flatten() {
+            out[v].extend(m.network_acls[a].entries.iter().map(|e| e.cidr));
+        }
+    }
+    for (rt, t) in m.route_tables.iter().enumerate() {
+        if let Some(v) = dp.index.get_kind(&t.vpc, ObjectKind::Vpc) {
+            out[v].extend(dp.vpc_routes(rt).into_iter().map(|(p, _)| p));
+        }
+    }
+    out.into_iter().map(|s| s.into_iter().collect()).collect()
+}
+
+/// What a prefix walk found for a run of destinations.
+enum Slot {
+    /// Walk the flows whole.
+    Whole,
+    /// The walk ended in the source VPC.
+    Done {
+        verdict: Verdict,
+        reason: Option<&'static str>,
+        hops: u32,
+    },
+    /// The walk reached a transit gateway (the cut, and the numbers of its route table
+    /// and AZ).
+    Cut(Cut, u32, u32),
+}
+
+/// The prefix walks of one source: runs of the address-sorted destinations (`starts`:
+/// where each run begins) and what one walk found for each.
+struct SourcePrefix {
+    starts: Vec<u32>,
+    slots: Vec<Slot>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn source_prefix(
+    dp: &Dataplane,
+    m: &Model,
+    eps: &[MatrixEndpoint],
+    flows: &Flows,
+    vpc_prefixes: &[Vec<IpNet>],
+    order: &[u32],
+    keys: &[(u8, u128)],
+    i: usize,
+) -> SourcePrefix {
+    let whole = SourcePrefix {
+        starts: vec![0],
+        slots: vec![Slot::Whole],
+    };
+    let Endpoint::Interface { eni, .. } = eps[i].endpoint else {
+        return whole;
+    };
+    let Some(vpc) = dp
+        .subnet_of_interface(eni)
+        .and_then(|s| dp.vpc_of_subnet(s))
+    else {
+        return whole;
+    };
+    let mut ps: Vec<IpNet> = vpc_prefixes[vpc].clone();
+    if let Some(e) = m.network_interfaces.get(eni) {
+        for g in &e.security_groups {
+            let Some(gi) = dp.index.get_kind(g, ObjectKind::SecurityGroup) else {
+                continue;
+            };
+            for r in &m.security_groups[gi].egress {
+                ps.extend(r.cidr);
+                if let Some(pl) = &r.prefix_list {
+                    if let Some(k) = dp.index.get_kind(pl, ObjectKind::PrefixList) {
+                        ps.extend(m.prefix_lists[k].entries.iter().copied());
+                    }
+                }
+                if let Some(sg) = &r.security_group {
+                    if let Some(members) = dp.sg_members.get(sg.as_str()) {
+                        ps.extend(members.iter().map(|ip| host(*ip)));
+                    }
+                }
+            }
+        }
+    }
+    // Interval boundaries, as positions in the sorted destinations.
+    let mut starts: BTreeSet<u32> = BTreeSet::new();
+    starts.insert(0);
+    let mut mark = |b: (u8, u128)| {
+        let p = keys.partition_point(|k| *k < b) as u32;
+        if (p as usize) < keys.len() {
+            starts.insert(p);
+        }
+    };
+    mark((1, 0));
+    for p in &ps {
+        for b in bounds(p) {
+            mark(b);
+        }
+    }
+    let starts: Vec<u32> = starts.into_iter().collect();
+    let slots = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let end = starts.get(k + 1).map_or(order.len(), |&e| e as usize);
+            let rep = order[s as usize..end]
+                .iter()
+                .map(|&j| j as usize)
+                .find(|&j| j != i);
+            let Some(j) = rep else {
+                return Slot::Whole;
+            };
+            match segment::prefix(dp, &eps[i].endpoint, &flows.flow(i, j)) {
+                Prefix::Abort => Slot::Whole,
+                Prefix::Done {
+                    verdict,
+                    reason,
+                    hops,
+                } => Slot::Done {
+                    verdict,
+                    reason,
+                    hops,
+                },
+                Prefix::Cut(c) => Slot::Cut(c, 0, 0),
+            }
+        })
+        .collect();
+    SourcePrefix { starts, slots }
+}
+
+/// Numbers the cuts' transit gateway route tables and AZs in source order; returns how
+/// many of each.
+fn number_cuts(sources: &mut [SourcePrefix]) -> (usize, usize) {
+    let mut rtbs: HashMap<usize, u32> = HashMap::new();
+    let mut azs: HashMap<Option<String>, u32> = HashMap::new();
+    for s in sources {
+        for slot in &mut s.slots {
+            if let Slot::Cut(c, r, a) = slot {
+                let n = rtbs.len() as u32;
+                *r = *rtbs.entry(c.rtb).or_insert(n);
+                let n = azs.len() as u32;
+                *a = *azs.entry(c.az.clone()).or_insert(n);
+            }
+        }
+    }
+    (rtbs.len(), azs.len())
+}
+
+/// One cell of a column: forward (verdict, hops, local detail) and reply.
+#[derive(Clone, Copy)]
+struct CellOut {
+    verdict: Verdict,
+    hops: u32,
+    detail: u32,
+    ret: Option<(Verdict, u32, u32)>,
+}
+
+/// A destination column: the cells of every other source, in source order, and their
+/// details (numbered locally).
+struct Column {
+    cells: Vec<CellOut>,
+    details: Vec<Detail>,
+    /// Per local detail: the first (source, 0 forward / 1 reply) that uses it.
+    first: Vec<(u32, u8)>,
+}
+
+/// A suffix shared in a column.
+struct Entry {
+    suffix: Suffix,
+    detail: u32,
+}
+
+/// The memo of a column, a decision tree over (cut route table, source class, arrival
+/// AZ or "any", hash bucket or "any"). A slot holds 0 (not computed yet), [`NOT_SHARED`]
+/// (walk whole), [`SPLIT_AZ`] / [`SPLIT_HASH`] (the suffixes here read the arrival AZ /
+/// the flow hash first: look under its value) or [`FIRST_ENTRY`] + an entry's index.
+///
+/// Why the tree is exact: all flows that reach a node agree on the dimensions fixed on the
+/// way (and on the destination, the source class and the ports), so their walks are the
+/// same step for step until one reads a dimension not fixed yet — the split the first walk
+/// computed there records which one it read first.
+enum MemoTable {
+    Dense { slots: Vec<u32>, dims: [usize; 3] },
+    Map(HashMap<[u64; 4], u32>),
+}
+
+const NOT_SHARED: u32 = 1;
+const SPLIT_AZ: u32 = 2;
+const SPLIT_HASH: u32 = 3;
+const FIRST_ENTRY: u32 = 4;
+/// "Any" in a [`MemoTable`] key.
+const ANY: u64 = u64::MAX;
+
+impl MemoTable {
+    fn new(classes: usize, azs: usize, l: u64, rtbs: usize) -> MemoTable {
+        let size = rtbs
+            .saturating_mul(classes)
+            .saturating_mul(azs + 1)
+            .saturating_mul(l as usize + 1);
+        if l > 0 && size <= 1 << 20 {
+            MemoTable::Dense {
+                slots: vec![0; size],
+                dims: [classes, azs + 1, l as usize + 1],
+            }
+        } else {
+            MemoTable::Map(HashMap::new())
+        }
+    }
+
+    fn index(dims: &[usize; 3], k: &[u64; 4]) -> usize {
+        let v = |x: u64, n: usize| if x == ANY { n - 1 } else { x as usize };
+        ((k[0] as usize * dims[0] + k[1] as usize) * dims[1] + v(k[2], dims[1])) * dims[2]
+            + v(k[3], dims[2])
+    }
+
+    fn get(&self, k: &[u64; 4]) -> u32 {
+        match self {
+            MemoTable::Dense { slots, dims } => slots[Self::index(dims, k)],
+            MemoTable::Map(m) => m.get(k).copied().unwrap_or(0),
+        }
+    }
+
+    fn set(&mut self, k: &[u64; 4], v: u32) {
+        match self {
+            MemoTable::Dense { slots, dims } => slots[Self::index(dims, k)] = v,
+            MemoTable::Map(m) => {
+                m.insert(*k, v);
+            }
+        }
+    }
+}
+
+struct Ctx<'a> {
+    dp: &'a Dataplane,
+    eps: &'a [MatrixEndpoint],
+    flows: &'a Flows,
+    classes: &'a SourceClasses,
+    sources: &'a [SourcePrefix],
+    pos: &'a [u32],
+    l: u64,
+    both_ways: bool,
+    n_rtbs: usize,
+    n_azs: usize,
+}
+
+fn detail(inspected: &[String], reason: Option<&str>) -> Detail {
+    Detail {
+        inspected_by: inspected.to_vec(),
+        reason: reason.map(str::to_string),
+    }
+}
+
+fn summary_detail(s: Summary) -> Detail {
+    Detail {
+        inspected_by: s.inspected_by,
+        reason: s.reason,
+    }
+}
+
+impl Ctx<'_> {
+    fn slot(&self, i: usize, j: usize) -> &Slot {
+        let s = &self.sources[i];
+        let p = self.pos[j];
+        let k = s.starts.partition_point(|&x| x <= p).saturating_sub(1);
+        &s.slots[k]
+    }
+
+    fn whole(&self, i: usize, flow: &Flow, details: &mut DetailInterner) -> CellOut {
+        let (f, r) = summarize(self.dp, &self.eps[i].endpoint, flow, self.both_ways);
+        let (verdict, hops) = (f.verdict, f.hops);
+        let detail = details.intern(summary_detail(f));
+        CellOut {
+            verdict,
+            hops,
+            detail,
+            ret: r.map(|r| (r.verdict, r.hops, details.intern(summary_detail(r)))),
+        }
+    }
+
+    /// The shared suffix for `flow` from `cut` (route table number `rtb`, AZ number
+    /// `az`), computing it on first use.
+    #[allow(clippy::too_many_arguments)]
+    fn suffix(
+        &self,
+        memo: &mut MemoTable,
+        entries: &mut Vec<Entry>,
+        details: &mut DetailInterner,
+        cut: &Cut,
+        (rtb, az): (u32, u32),
+        class: u32,
+        flow: &Flow,
+    ) -> Option<u32> {
+        // With no common modulus (`l == 0`) suffixes that hash are not shared.
+        let bucket = || flow.symmetric_hash() % self.l.max(1);
+        let mut key = [u64::from(rtb), u64::from(class), ANY, ANY];
+        loop {
+            match memo.get(&key) {
+                0 => break,
+                NOT_SHARED => return None,
+                SPLIT_AZ => key[2] = u64::from(az),
+                SPLIT_HASH => key[3] = bucket(),
+                e => return Some(e - FIRST_ENTRY),
+            }
+        }
+        let s = segment::suffix(self.dp, cut, flow);
+        if !s.shareable || (self.l == 0 && s.hashed) {
+            memo.set(&key, NOT_SHARED);
+            return None;
+        }
+        for d in &s.deps {
+            let (k, split, value) = match d {
+                Dep::Az => (2, SPLIT_AZ, u64::from(az)),
+                Dep::Hash => (3, SPLIT_HASH, bucket()),
+            };
+            if key[k] == ANY {
+                memo.set(&key, split);
+                key[k] = value;
+            }
+        }
+        let e = entries.len() as u32;
+        memo.set(&key, FIRST_ENTRY + e);
+        let d = details.intern(detail(&s.inspected, s.reason));
+        entries.push(Entry {
+            suffix: s,
+            detail: d,
+        });
+        Some(e)
+    }
+
+    fn column(&self, j: usize) -> Column {
+        let n = self.eps.len();
+        let mut details = DetailInterner::default();
+        let mut memo = MemoTable::new(self.classes.count(j), self.n_azs, self.l, self.n_rtbs);
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut cells = Vec::with_capacity(n.saturating_sub(1));
+        let mut first: Vec<(u32, u8)> = Vec::new();
+        for i in (0..n).filter(|&i| i != j) {
+            let flow = self.flows.flow(i, j);
+            let slot = self.slot(i, j);
+            let out = match slot {
+                Slot::Whole => self.whole(i, &flow, &mut details),
+                Slot::Done {
+                    verdict,
+                    reason,
+                    hops,
+                } => CellOut {
+                    verdict: *verdict,
+                    hops: *hops,
+                    detail: details.intern(detail(&[], *reason)),
+                    ret: None,
+                },
+                Slot::Cut(cut, rtb, az) => {
+                    let class = self.classes.of(i, j);
+                    match self.suffix(
+                        &mut memo,
+                        &mut entries,
+                        &mut details,
+                        cut,
+                        (*rtb, *az),
+                        class,
+                        &flow,
+                    ) {
+                        Some(e) if entries[e as usize].suffix.joins(cut) => {
+                            let e = &entries[e as usize];
+                            let s = &e.suffix;
+                            let ret = (self.both_ways && s.verdict.is_success()).then(|| {
+                                let r = segment::reply(self.dp, &flow, s);
+                                (r.verdict, r.hops, details.intern(summary_detail(r)))
+                            });
+                            CellOut {
+                                verdict: s.verdict,
+                                hops: cut.hops + s.hops,
+                                detail: e.detail,
+                                ret,
+                            }
+                        }
+                        _ => self.whole(i, &flow, &mut details),
+                    }
+                }
+            };
+            for (local, flag) in std::iter::once((out.detail, 0)).chain(out.ret.map(|r| (r.2, 1))) {
+                let l = local as usize;
+                if first.len() <= l {
+                    first.resize(l + 1, (u32::MAX, 0));
+                }
+                if first[l].0 == u32::MAX {
+                    first[l] = (i as u32, flag);
+                }
+            }
+            cells.push(out);
+        }
+        Column {
+            cells,
+            details: details.into_details(),
+            first,
+        }
+    }
+}
+
+/// Assemble the cells row-major, interning details in the per-pair engine's order
+/// (row-major, forward before reply: ordered by their first use), so both engines number
+/// details alike.
+fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) -> Matrix {
+    let n = eps.len();
+    let m = n.saturating_sub(1);
+    let mut uses: Vec<(u32, u32, u8, u32)> = Vec::new();
+    for (d, c) in columns.iter().enumerate() {
+        for (local, &(s, flag)) in c.first.iter().enumerate() {
+            if s != u32::MAX {
+                uses.push((s, d as u32, flag, local as u32));
+            }
+        }
+    }
+    uses.sort_unstable();
+    let mut interner = DetailInterner::default();
+    let mut remap: Vec<Vec<u32>> = columns
+        .iter()
+        .map(|c| vec![u32::MAX; c.details.len()])
+        .collect();
+    for (_, d, _, local) in uses {
+        let (d, local) = (d as usize, local as usize);
+        remap[d][local] = interner.intern(columns[d].details[local].clone());
+    }
+    let placeholder = Cell {
+        src: 0,
+        dst: 0,
+        fwd: Half {
+            verdict: Verdict::Unreachable,
+            hops: 0,
+            detail: 0,
+        },
+        ret: None,
+    };
+    let mut cells = vec![placeholder; n * m];
+    // Transpose in tiles of rows: each column is read in contiguous runs.
+    const TILE: usize = 64;
+    if m > 0 {
+        cells
+            .par_chunks_mut(TILE * m)
+            .enumerate()
+            .for_each(|(t, chunk)| {
+                let rows = chunk.len() / m;
+                for (d, col) in columns.iter().enumerate() {
+                    let map = &remap[d];
+                    for r in 0..rows {
+                        let s = t * TILE + r;
+                        if s == d {
+                            continue;
+                        }
+                        let c = col.cells[if s < d { s } else { s - 1 }];
+                        chunk[r * m + if d < s { d } else { d - 1 }] = Cell {
+                            src: s as u32,
+                            dst: d as u32,
+                            fwd: Half {
+                                verdict: c.verdict,
+                                hops: c.hops,
+                                detail: map[c.detail as usize],
+                            },
+                            ret: c.ret.map(|(verdict, hops, det)| Half {
+                                verdict,
+                                hops,
+                                detail: map[det as usize],
+                            }),
+                        };
+                    }
+                }
+            });
+    }
+    Matrix {
+        service: service_info(opts),
+        endpoints: eps,
+        cells,
+        details: interner.into_details(),
+        group_by: opts.group_by,
+    }
+}
+
+/// The least common multiple of every count a path choice takes a hash modulo: the AZs
+/// of each VPC attachment (appliance mode, or no subnet in the arriving AZ) and the
+/// healthy appliances of each Gateway Load Balancer, as compiled (after failures); 0 when
+/// it grows past a million (then nothing is shared across different flows' hashes).
 fn hash_modulus(dp: &Dataplane, model: &Model) -> u64 {
     fn gcd(a: u64, b: u64) -> u64 {
         if b == 0 {
@@ -121,10 +856,16 @@ fn hash_modulus(dp: &Dataplane, model: &Model) -> u64 {
     }
     let mut counts: BTreeSet<u64> = BTreeSet::new();
     for azs in &dp.attachment_azs {
-        counts.extend(1..=azs.len().max(1) as u64);
+        counts.insert(azs.len().max(1) as u64);
     }
     for g in &model.gateway_load_balancers {
-        counts.extend(1..=g.appliances.len().max(1) as u64);
+        let healthy = g
+            .appliances
+            .iter()
+            .filter_map(|a| dp.index.get_kind(a, ObjectKind::NetworkInterface))
+            .filter(|a| !dp.eni_down[*a])
+            .count();
+        counts.insert(healthy.max(1) as u64);
     }
     let mut l: u64 = 1;
     for c in counts {
@@ -136,145 +877,10 @@ fn hash_modulus(dp: &Dataplane, model: &Model) -> u64 {
     l
 }
 
-/// Every prefix a forwarding decision can test an address against.
-fn decision_prefixes(dp: &Dataplane, m: &Model) -> Vec<IpNet> {
-    let mut v: BTreeSet<IpNet> = BTreeSet::new();
-    // The ranges gateways check (RFC 1918, RFC 6598).
-    for p in [
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-    ] {
-        if let Ok(p) = p.parse() {
-            v.insert(p);
-        }
-    }
-    for x in &m.vpcs {
-        v.extend(x.cidrs.iter().copied());
-    }
-    for s in &m.subnets {
-        v.insert(IpNet::V4(s.cidr));
-        if let Some(c) = s.ipv6_cidr {
-            v.insert(IpNet::V6(c));
-        }
-    }
-    for rt in 0..m.route_tables.len() {
-        v.extend(dp.vpc_routes(rt).into_iter().map(|(p, _)| p));
-    }
-    for t in 0..m.transit_gateway_route_tables.len() {
-        v.extend(dp.tgw_routes(t).into_iter().map(|(p, _)| p));
-    }
-    for p in &m.prefix_lists {
-        v.extend(p.entries.iter().copied());
-    }
-    for s in &m.onprem_sites {
-        v.extend(s.prefixes.iter().copied());
-    }
-    for a in &m.transit_gateway_attachments {
-        v.extend(a.advertised_prefixes.iter().copied());
-    }
-    for g in &m.vpn_gateways {
-        for c in &g.connections {
-            v.extend(c.advertised_prefixes.iter().copied());
-        }
-    }
-    for sg in &m.security_groups {
-        v.extend(sg.ingress.iter().chain(&sg.egress).filter_map(|r| r.cidr));
-    }
-    for a in &m.network_acls {
-        v.extend(a.entries.iter().map(|e| e.cidr));
-    }
-    for g in &m.rule_groups {
-        for r in &g.stateless_rules {
-            v.extend(r.sources.iter().chain(&r.destinations).copied());
-        }
-        for r in &g.stateful_rules {
-            v.extend(r.source.iter().chain(r.destination.iter()).copied());
-        }
-    }
-    v.into_iter()
-        .map(|p| p.trunc())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
-}
-
-/// The class of each endpoint (equal numbers = interchangeable for every decision).
-fn endpoint_classes(dp: &Dataplane, m: &Model, eps: &[Endpoint]) -> Vec<u32> {
-    let prefixes = decision_prefixes(dp, m);
-    let signature = |ip: IpAddr| -> Vec<u32> {
-        prefixes
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.contains(&ip))
-            .map(|(i, _)| i as u32)
-            .collect()
-    };
-    // Addresses held in more than one VPC (overlapping CIDRs) are never shared.
-    let mut holders: HashMap<IpAddr, usize> = HashMap::new();
-    for e in &m.network_interfaces {
-        for ip in &e.private_ips {
-            *holders.entry(*ip).or_default() += 1;
-        }
-    }
-    let mut keys: HashMap<Vec<u64>, u32> = HashMap::new();
-    eps.iter()
-        .enumerate()
-        .map(|(i, ep)| {
-            let key: Vec<u64> = match ep {
-                Endpoint::Interface { eni, ip } => {
-                    let e = &m.network_interfaces[*eni];
-                    if holders.get(ip).copied().unwrap_or(0) > 1 {
-                        vec![u64::MAX, i as u64]
-                    } else {
-                        let subnet = dp.index.get_kind(&e.subnet, ObjectKind::Subnet);
-                        let mut sgs: Vec<u64> = e
-                            .security_groups
-                            .iter()
-                            .filter_map(|g| dp.index.get_kind(g, ObjectKind::SecurityGroup))
-                            .map(|g| g as u64)
-                            .collect();
-                        sgs.sort_unstable();
-                        sgs.dedup();
-                        let mut k = vec![
-                            0,
-                            subnet.map(|s| s as u64).unwrap_or(u64::MAX - 1),
-                            u64::from(dp.eni_down[*eni]),
-                            u64::from(e.source_dest_check),
-                            sgs.len() as u64,
-                        ];
-                        k.extend(sgs);
-                        let sig = signature(*ip);
-                        k.push(sig.len() as u64);
-                        k.extend(sig.into_iter().map(u64::from));
-                        match e.public_ip {
-                            Some(p) => {
-                                let sig = signature(IpAddr::V4(p));
-                                k.push(1 + sig.len() as u64);
-                                k.extend(sig.into_iter().map(u64::from));
-                            }
-                            None => k.push(0),
-                        }
-                        // Other addresses of the interface are tested too (it receives
-                        // traffic for each).
-                        k.push(e.private_ips.len() as u64);
-                        k
-                    }
-                }
-                // On-prem sites and the Internet are one endpoint each.
-                _ => vec![u64::MAX, i as u64],
-            };
-            let n = keys.len() as u32;
-            *keys.entry(key).or_insert(n)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::matrix::{compute as mcompute, Engine};
+    use crate::analysis::matrix::{compute as mcompute, flow_for, Engine};
 
     #[test]
     fn fast_equals_per_pair_on_the_reference() {
@@ -294,6 +900,7 @@ mod tests {
                     ..opts
                 },
             );
+            assert_eq!(fast, slow);
             assert_eq!(
                 serde_json::to_string(&fast).unwrap(),
                 serde_json::to_string(&slow).unwrap()
@@ -302,14 +909,33 @@ mod tests {
     }
 
     #[test]
-    fn interfaces_of_one_subnet_and_group_share_a_class() {
+    fn flows_are_the_matrix_flows() {
+        let m = crate::ingest::load_reference().unwrap().model;
+        let opts = MatrixOptions::default();
+        let eps = endpoints(&m, None);
+        let f = Flows::new(&m, &eps, &opts);
+        for i in 0..eps.len() {
+            for j in 0..eps.len() {
+                assert_eq!(f.flow(i, j), flow_for(&m, &eps[i], &eps[j], &opts));
+            }
+        }
+    }
+
+    #[test]
+    fn sources_share_classes_per_column() {
         let m = crate::ingest::load_reference().unwrap().model;
         let dp = Dataplane::compile(&m);
-        let eps = crate::sim::endpoint::all_endpoints(&m);
-        let c = endpoint_classes(&dp, &m, &eps);
-        // The Internet and each site are classes of their own.
-        let last = *c.last().unwrap();
-        assert_eq!(c.iter().filter(|x| **x == last).count(), 1);
-        assert!(hash_modulus(&dp, &m).is_multiple_of(6));
+        let opts = MatrixOptions::default();
+        let eps = endpoints(&m, None);
+        let f = Flows::new(&m, &eps, &opts);
+        let c = source_classes(&dp, &m, &eps, &f, &opts);
+        // Columns differ in the firewall rules active for them.
+        assert!(c.sets.len() > 1);
+        for j in 0..eps.len() {
+            assert!((0..eps.len()).all(|i| (c.of(i, j) as usize) < c.count(j)));
+            // Fewer classes than sources (sharing happens), more than one (filters differ).
+            assert!(c.count(j) > 1 && c.count(j) < eps.len(), "column {j}");
+        }
+        assert!(hash_modulus(&dp, &m) > 0);
     }
 }

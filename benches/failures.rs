@@ -1,113 +1,246 @@
-//! Failure sweep: incremental evaluation vs full recomputation per scenario, and diff.
+//! Failure sweeps and diff on `lztwin generate`'s landing zone.
 //!
-//! `cargo bench --bench failures`. The estate is a hub-and-spoke landing zone of
-//! `LZTWIN_BENCH_VPCS` VPCs (default 200) with one workload per VPC over two AZs; the
-//! 2,000-VPC figure of BENCHMARKS.md uses the generator of `lztwin generate` once it is
-//! on main (set LZTWIN_BENCH_VPCS=2000).
+//! `LZTWIN_BENCH_VPCS=2000 cargo bench --bench failures` (default 2,000 workload VPCs,
+//! 3 AZs, 3 subnets per VPC, seed 1). Components: every AZ, TGW attachment and firewall
+//! endpoint (`lztwin failures --fail az,attachment,firewall-endpoint`), tcp/443.
+//!
+//! At 2,000 VPCs (about 6.4 million flows) one full recomputation takes about a minute
+//! on two cores, too long for criterion's ten samples. So the bench measures once (wall
+//! clock, printed): the baseline (every flow walked, with the component → flows index);
+//! the incremental evaluation of a seeded sample of scenarios of each class
+//! (`Baseline::evaluate`); the whole incremental single-failure sweep (every component,
+//! scenarios in parallel as `lztwin failures` runs them); one full recomputation per class
+//! (every flow walked again with the failure applied and compared:
+//! `Baseline::evaluate_full`, checked equal to the incremental result); the diff of two
+//! estates that differ in one route, one cell table and one fast-engine matrix. It also
+//! prints how many flows each class's scenarios walk again (exact, from the index).
+//! Criterion then times the incremental evaluation of the sampled attachment scenarios,
+//! and with `LZTWIN_BENCH_VPCS` ≤ 300 also the full recomputation, the diff and one matrix.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lztwin::analysis::diff::{diff_models, Service};
-use lztwin::analysis::failures::{sweep, FailureClass, SweepOptions};
-use lztwin::dataplane::FailureSet;
-use lztwin::model::change::{apply_all, Change};
-use lztwin::model::{Model, Protocol};
+use lztwin::analysis::diff::{cell_table, diff_models};
+use lztwin::analysis::failures::incremental::Baseline;
+use lztwin::analysis::failures::{components, FailureClass, SweepOptions};
+use lztwin::analysis::matrix::{self, Engine, MatrixOptions};
+use lztwin::dataplane::{Dataplane, FailureSet};
+use lztwin::ingest::synthetic::{generate, SplitMix64, SyntheticOptions};
+use lztwin::model::{RouteState, RouteTarget};
+use std::time::Instant;
 
-fn estate(vpcs: usize) -> Model {
-    let mut v = Vec::new();
-    let mut subnets = Vec::new();
-    let mut rts = Vec::new();
-    let mut atts = Vec::new();
-    let mut ifs = Vec::new();
-    for i in 0..vpcs {
-        let (a, b) = (i / 256, i % 256);
-        v.push(
-            serde_json::json!({"name": format!("v{i}"), "account": "app", "region": "r",
-            "cidrs": [format!("10.{a}.{b}.0/24")]}),
-        );
-        for (z, az) in ["r-1a", "r-1b"].iter().enumerate() {
-            subnets.push(
-                serde_json::json!({"name": format!("v{i}-s{z}"), "vpc": format!("v{i}"),
-                "az": az, "cidr": format!("10.{a}.{b}.{}/25", z * 128)}),
-            );
-        }
-        rts.push(
-            serde_json::json!({"name": format!("v{i}-rt"), "vpc": format!("v{i}"), "main": true,
-            "routes": [{"destination": "0.0.0.0/0", "target": {"transit_gateway": "tgw"}}]}),
-        );
-        atts.push(
-            serde_json::json!({"name": format!("att-{i}"), "transit_gateway": "tgw", "type": "vpc",
-            "vpc": format!("v{i}"), "subnets": [format!("v{i}-s0"), format!("v{i}-s1")],
-            "association": "spoke", "propagations": ["spoke"]}),
-        );
-        ifs.push(
-            serde_json::json!({"name": format!("v{i}-eni"), "subnet": format!("v{i}-s{}", i % 2),
-            "private_ips": [format!("10.{a}.{b}.{}", (i % 2) * 128 + 10)]}),
-        );
-    }
-    serde_json::from_value(serde_json::json!({
-        "name": "bench",
-        "regions": [{"name": "r", "availability_zones": ["r-1a", "r-1b"]}],
-        "accounts": [{"name": "net", "environment": "network"}, {"name": "app", "environment": "prod"}],
-        "vpcs": v, "subnets": subnets, "route_tables": rts,
-        "transit_gateways": [{"name": "tgw", "account": "net", "region": "r"}],
-        "transit_gateway_route_tables": [{"name": "spoke", "transit_gateway": "tgw"}],
-        "transit_gateway_attachments": atts, "network_interfaces": ifs
-    }))
-    .expect("bench estate is a valid model")
+/// Sampled scenarios per class (seeded).
+const SAMPLE: [(FailureClass, usize); 3] = [
+    (FailureClass::Az, 1),
+    (FailureClass::Attachment, 8),
+    (FailureClass::FirewallEndpoint, 2),
+];
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
 }
 
 fn bench(c: &mut Criterion) {
     let n: usize = std::env::var("LZTWIN_BENCH_VPCS")
         .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let m = estate(n);
-    let mut g = c.benchmark_group(format!("failures-{n}-vpcs"));
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(2000);
+    let model = generate(&SyntheticOptions {
+        vpcs: n,
+        ..SyntheticOptions::default()
+    })
+    .expect("generated estate");
+    let classes = [
+        FailureClass::Az,
+        FailureClass::Attachment,
+        FailureClass::FirewallEndpoint,
+    ];
+    let comps = components(&model, &classes);
+    let service = SweepOptions::default().service;
+    let t = Instant::now();
+    let base = Baseline::compute(&model, service, &comps);
+    let t_base = secs(t);
+    let e = base.endpoints();
+    let flows = e * (e - 1);
+    eprintln!(
+        "{n} VPCs: {e} endpoints, {flows} flows, {} components; baseline {t_base:.1} s, index {} entries ({:.0} MiB)",
+        comps.len(),
+        base.index_entries(),
+        base.index_entries() as f64 * 4.0 / 1048576.0
+    );
+
+    // Whole sweep: flows each scenario walks again incrementally (exact).
+    let mut total_affected = 0usize;
+    for class in classes {
+        let (mut k, mut sum, mut max) = (0usize, 0usize, 0usize);
+        for comp in comps.iter().filter(|x| x.class == class) {
+            let a = base.affected(std::slice::from_ref(&comp.name)).len();
+            k += 1;
+            sum += a;
+            max = max.max(a);
+        }
+        total_affected += sum;
+        eprintln!(
+            "  {}: {k} scenarios, flows walked again: {sum} in all, {:.0} on average, {max} at most",
+            class.as_str(),
+            sum as f64 / k.max(1) as f64
+        );
+    }
+    let scenarios = comps.len();
+    eprintln!(
+        "  whole sweep: {total_affected} flows walked incrementally vs {} by full recomputation ({:.0}x fewer)",
+        scenarios * flows,
+        (scenarios * flows) as f64 / total_affected.max(1) as f64
+    );
+
+    // Seeded sample per class.
+    let mut rng = SplitMix64::new(1);
+    let mut sample: Vec<(FailureClass, Vec<String>)> = Vec::new();
+    for (class, k) in SAMPLE {
+        let of: Vec<&String> = comps
+            .iter()
+            .filter(|x| x.class == class)
+            .map(|x| &x.name)
+            .collect();
+        let mut picked: Vec<usize> = Vec::new();
+        while picked.len() < k.min(of.len()) {
+            let i = rng.below(of.len());
+            if !picked.contains(&i) {
+                picked.push(i);
+                sample.push((class, vec![of[i].clone()]));
+            }
+        }
+    }
+    for (class, failed) in &sample {
+        let a = base.affected(failed).len();
+        let t = Instant::now();
+        let r = base.evaluate(&model, failed, 5);
+        eprintln!(
+            "  incremental {} {}: {a} flows walked again, {:.3} s (lost {}, lost inspection {})",
+            class.as_str(),
+            failed[0],
+            secs(t),
+            r.lost,
+            r.lost_inspection
+        );
+    }
+    // The whole single-failure sweep, incrementally, scenarios in parallel (as `sweep`).
+    let all: Vec<Vec<String>> = comps.iter().map(|x| vec![x.name.clone()]).collect();
+    let t = Instant::now();
+    let lost: usize = {
+        use rayon::prelude::*;
+        all.par_iter()
+            .map(|f| base.evaluate(&model, f, 5).lost)
+            .sum()
+    };
+    let t_sweep = secs(t);
+    eprintln!("  whole incremental sweep: {scenarios} scenarios in {t_sweep:.1} s ({lost} flows lost in all)");
+    let mut t_full_sum = 0.0;
+    let mut fulls = 0;
+    for class in classes {
+        let Some((_, failed)) = sample.iter().find(|(c, _)| *c == class) else {
+            continue;
+        };
+        let t = Instant::now();
+        let r = base.evaluate_full(&model, failed, 5);
+        let s = secs(t);
+        t_full_sum += s;
+        fulls += 1;
+        let inc = base.evaluate(&model, failed, 5);
+        assert_eq!(r, inc, "incremental equals full recomputation");
+        eprintln!(
+            "  full recomputation {} {}: {flows} flows, {s:.2} s",
+            class.as_str(),
+            failed[0]
+        );
+    }
+    let t_full = t_full_sum / fulls.max(1) as f64;
+    let per_inc = t_sweep / scenarios as f64;
+    eprintln!(
+        "  per scenario: full recomputation {t_full:.2} s; incremental {per_inc:.3} s ({:.0}x), or {:.3} s with the baseline spread over the sweep ({:.0}x)",
+        t_full / per_inc,
+        (t_sweep + t_base) / scenarios as f64,
+        t_full * scenarios as f64 / (t_sweep + t_base)
+    );
+
+    // Diff of two estates that differ in one route: a workload VPC's default route to
+    // the TGW becomes a blackhole.
+    let mut changed = model.clone();
+    let wl = model
+        .vpcs
+        .iter()
+        .position(|v| v.name.contains("prod"))
+        .unwrap_or(model.vpcs.len() - 1);
+    let vpc = model.vpcs[wl].name.clone();
+    if let Some(r) = changed
+        .route_tables
+        .iter_mut()
+        .filter(|t| t.vpc == vpc)
+        .flat_map(|t| t.routes.iter_mut())
+        .find(|r| matches!(r.target, RouteTarget::TransitGateway(_)))
+    {
+        r.state = RouteState::Blackhole;
+    }
+    let none = FailureSet::default();
+    let t = Instant::now();
+    let d = diff_models(&model, &none, &changed, &none, service);
+    let t_diff = secs(t);
+    let t = Instant::now();
+    let ct = cell_table(&model, &none, service);
+    let t_table = secs(t);
+    drop(ct);
+    let dp = Dataplane::compile(&model);
+    let mopts = MatrixOptions {
+        engine: Engine::Fast,
+        ..MatrixOptions::default()
+    };
+    let t = Instant::now();
+    let mx = matrix::compute(&dp, &model, &mopts);
+    let t_matrix = secs(t);
+    drop(mx);
+    eprintln!(
+        "  diff (route of {vpc} blackholed: {} changes, {} lost): {t_diff:.1} s; one cell table {t_table:.1} s ({:.2}x); one fast matrix {t_matrix:.1} s ({:.2}x)",
+        d.changes.len(),
+        d.summary.lost,
+        t_diff / t_table,
+        t_diff / t_matrix
+    );
+
+    let mut g = c.benchmark_group(format!("failures-{n}"));
     g.sample_size(10);
-    for full in [false, true] {
-        let opts = SweepOptions {
-            classes: vec![
-                FailureClass::Az,
-                FailureClass::Attachment,
-                FailureClass::FirewallEndpoint,
-            ],
-            full,
-            ..SweepOptions::default()
-        };
-        let name = if full {
-            "sweep-full-recompute"
-        } else {
-            "sweep-incremental"
-        };
-        g.bench_function(name, |b| {
-            b.iter(|| sweep(&m, &opts, None, &|| {}).map(|r| r.scenarios.len()))
+    let atts: Vec<&Vec<String>> = sample
+        .iter()
+        .filter(|(c, _)| *c == FailureClass::Attachment)
+        .map(|(_, f)| f)
+        .collect();
+    g.bench_function(
+        format!("incremental-{}-sampled-attachments", atts.len()),
+        |b| {
+            b.iter(|| {
+                atts.iter()
+                    .map(|f| base.evaluate(&model, f, 5).lost)
+                    .sum::<usize>()
+            })
+        },
+    );
+    if n <= 300 {
+        if let Some(f) = atts.first() {
+            g.bench_function("full-recomputation-1-attachment", |b| {
+                b.iter(|| base.evaluate_full(&model, f, 5).lost)
+            });
+        }
+        g.bench_function("diff-one-route", |b| {
+            b.iter(|| {
+                diff_models(&model, &none, &changed, &none, service)
+                    .summary
+                    .lost
+            })
+        });
+        g.bench_function("one-cell-table", |b| {
+            b.iter(|| cell_table(&model, &none, service).cells.len())
+        });
+        g.bench_function("one-fast-matrix", |b| {
+            b.iter(|| matrix::compute(&dp, &model, &mopts).cells.len())
         });
     }
-    let mut changed = m.clone();
-    let one_route: Vec<Change> = serde_json::from_str(
-        r#"[{"op": "blackhole-route", "route_table": "v0-rt", "destination": "0.0.0.0/0"}]"#,
-    )
-    .expect("change parses");
-    apply_all(&mut changed, &one_route).expect("change applies");
-    let service = Service {
-        protocol: Protocol::Tcp,
-        dst_port: 443,
-    };
-    let none = FailureSet::default();
-    g.bench_function("diff-one-route", |b| {
-        b.iter(|| {
-            diff_models(&m, &none, &changed, &none, service)
-                .summary
-                .lost
-        })
-    });
-    g.bench_function("one-matrix", |b| {
-        b.iter(|| {
-            lztwin::analysis::diff::cell_table(&m, &none, service)
-                .cells
-                .len()
-        })
-    });
     g.finish();
 }
 

@@ -4,6 +4,7 @@ use lztwin::analysis::diff::{cell_table, diff_tables, Service};
 use lztwin::analysis::failures::incremental::Baseline;
 use lztwin::analysis::failures::{components, scenarios, FailureClass};
 use lztwin::dataplane::FailureSet;
+use lztwin::ingest::synthetic::{generate, SyntheticOptions};
 use lztwin::model::{Model, Protocol};
 use proptest::prelude::*;
 
@@ -83,6 +84,36 @@ proptest! {
             let inc = base.evaluate(&m, &s, 1000);
             let full = base.evaluate_full(&m, &s, 1000);
             prop_assert_eq!(inc, full);
+        }
+    }
+
+    /// On generated landing zones (firewall endpoints, appliance mode, VPN, DX, NAT): the
+    /// incremental evaluation equals the full recomputation, and the full recomputation
+    /// equals the diff of two independently computed cell tables.
+    #[test]
+    fn incremental_failures_equal_full_recomputation_on_landing_zones(
+        vpcs in 1usize..4,
+        seed in 0u64..1000,
+    ) {
+        let m = generate(&SyntheticOptions {
+            vpcs,
+            seed,
+            azs: 2,
+            subnets_per_vpc: 2,
+            ..SyntheticOptions::default()
+        })
+        .expect("generated estate");
+        let comps = components(&m, &FailureClass::ALL);
+        let base = Baseline::compute(&m, service(), &comps);
+        let before = cell_table(&m, &FailureSet::default(), service());
+        for s in scenarios(&comps, 1, 1000, 1).unwrap() {
+            let inc = base.evaluate(&m, &s, 1000);
+            let full = base.evaluate_full(&m, &s, 1000);
+            prop_assert_eq!(&inc, &full);
+            let fs = FailureSet { failed: s.iter().cloned().collect() };
+            let d = diff_tables(&before, &cell_table(&m, &fs, service()));
+            prop_assert_eq!(&full.examples, &d.changes);
+            prop_assert_eq!(full.lost, d.summary.lost);
         }
     }
 }

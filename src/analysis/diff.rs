@@ -10,7 +10,7 @@
 use crate::dataplane::{Dataplane, FailureSet};
 use crate::model::{Model, Protocol};
 use crate::sim::endpoint::all_endpoints;
-use crate::sim::{trace, Endpoint, Flow, Trace, TraceOptions, Verdict};
+use crate::sim::{summarize, Endpoint, Flow, Summary, Trace, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -41,7 +41,7 @@ pub struct EndpointInfo {
 }
 
 /// The outcome of one flow, as compared by a diff (`before` / `after`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PathOutcome {
     /// Trace verdict.
     pub verdict: Verdict,
@@ -76,6 +76,34 @@ impl PathOutcome {
         if let Some(r) = &t.return_trace {
             inspected_by.extend(r.inspected_by.iter().cloned());
             hops += r.hops.len();
+            if !r.verdict.is_success() {
+                verdict = r.verdict;
+                reason = Some(format!(
+                    "RETURN_{}",
+                    r.reason.as_deref().unwrap_or("DROPPED")
+                ));
+            }
+        }
+        inspected_by.sort();
+        inspected_by.dedup();
+        PathOutcome {
+            verdict,
+            inspected_by,
+            hops,
+            reason,
+        }
+    }
+
+    /// The same outcome from [`crate::sim::summarize`]'s result (the walk without
+    /// explanations): equal to [`Self::from_trace`] of the same flow's trace.
+    pub fn from_summaries(fwd: &Summary, ret: Option<&Summary>) -> PathOutcome {
+        let mut inspected_by = fwd.inspected_by.clone();
+        let mut verdict = fwd.verdict;
+        let mut reason = fwd.reason.clone();
+        let mut hops = fwd.hops as usize;
+        if let Some(r) = ret {
+            inspected_by.extend(r.inspected_by.iter().cloned());
+            hops += r.hops as usize;
             if !r.verdict.is_success() {
                 verdict = r.verdict;
                 reason = Some(format!(
@@ -288,41 +316,33 @@ pub fn flow_for(model: &Model, src: &Endpoint, dst: &Endpoint, service: Service)
     )
 }
 
-/// Compute the cell table of `model` with `failures` masked, tracing every pair
-/// (the per-pair reference engine). `keep_trace` sees every trace (used by failure
-/// sweeps to record which components each baseline path touched).
-pub fn cell_table_with<F>(
+/// The outcome of the flow from `src` to `dst` for `service` through `dp`: the walk of
+/// [`crate::sim::trace`] both ways, without explanations.
+pub fn outcome(
+    dp: &Dataplane,
     model: &Model,
-    failures: &FailureSet,
+    src: &Endpoint,
+    dst: &Endpoint,
     service: Service,
-    keep_trace: F,
-) -> CellTable
-where
-    F: Fn(usize, &Trace) + Sync,
-{
+) -> PathOutcome {
+    let (fwd, ret) = summarize(dp, src, &flow_for(model, src, dst, service), true);
+    PathOutcome::from_summaries(&fwd, ret.as_ref())
+}
+
+/// Compute the cell table of `model` with `failures` masked, walking every pair
+/// (the per-pair engine, without explanations).
+pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
     use rayon::prelude::*;
     let dp = Dataplane::compile_with_failures(model, failures);
     let eps = all_endpoints(model);
     let n = eps.len();
     let (keys, endpoints): (Vec<_>, Vec<_>) =
         eps.iter().map(|e| describe_endpoint(model, e)).unzip();
-    let opts = TraceOptions { both_ways: true };
     let cells = (0..n * n)
         .into_par_iter()
         .map(|c| {
             let (i, j) = (c / n, c % n);
-            if i == j {
-                return None;
-            }
-            let t = trace(
-                &dp,
-                &eps[i],
-                &eps[j],
-                &flow_for(model, &eps[i], &eps[j], service),
-                &opts,
-            );
-            keep_trace(c, &t);
-            Some(PathOutcome::from_trace(&t))
+            (i != j).then(|| outcome(&dp, model, &eps[i], &eps[j], service))
         })
         .collect();
     CellTable {
@@ -331,11 +351,6 @@ where
         endpoints,
         cells,
     }
-}
-
-/// Compute the cell table of `model` with `failures` masked.
-pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
-    cell_table_with(model, failures, service, |_, _| {})
 }
 
 /// Compare two cell tables (same service). Endpoints are matched by key; a flow whose

@@ -315,3 +315,6 @@ impl Trace {
         }
     }
 }
+
+/// Walks that report what they touched (incremental failure sweeps).
+pub mod touch;

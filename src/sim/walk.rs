@@ -69,6 +69,12 @@ macro_rules! hop {
             $w.push_hop($kind, $id, $name, $acct, $az, $action, detail);
         } else {
             $w.nhops += 1;
+            if let Some(t) = $w.touch {
+                // Failure sweeps: what this hop touched, as the caller's small integers.
+                let (id, name, az): (Option<&str>, &str, Option<&str>) = ($id, $name, $az);
+                let found = [t(name), id.and_then(t), az.and_then(t)];
+                $w.touched.extend(found.into_iter().flatten());
+            }
         }
     };
 }
@@ -76,6 +82,10 @@ macro_rules! hop {
 // Network Load Balancer hops and VPN tunnel endpoints (after `hop!`, which it uses).
 #[path = "nlb.rs"]
 mod nlb;
+
+/// Maps a hop's name, AWS id or AZ to a small integer the caller tracks, or `None`
+/// (see [`Walk::touch`]).
+pub(crate) type Touch<'a> = &'a (dyn Fn(&str) -> Option<u32> + Sync);
 
 type Fail = (Verdict, &'static str);
 type Outcome = Result<Verdict, Fail>;
@@ -105,6 +115,11 @@ pub(crate) const MAX_STEPS: usize = 64;
 /// One walk (one direction).
 pub(crate) struct Walk<'a> {
     dp: &'a Dataplane,
+    /// Without explanations: report each hop's name, id and AZ here, and keep what it
+    /// maps to in [`Self::touched`] (incremental failure sweeps).
+    pub touch: Option<Touch<'a>>,
+    /// What [`Self::touch`] returned, in hop order (with repeats).
+    pub touched: Vec<u32>,
     pub pkt: Flow,
     /// The packet as it left the source.
     pub pkt_at_start: Flow,
@@ -170,6 +185,8 @@ impl<'a> Walk<'a> {
     ) -> Walk<'a> {
         Walk {
             dp,
+            touch: None,
+            touched: Vec::new(),
             pkt,
             pkt_at_start: pkt,
             origin: pkt,

@@ -55,6 +55,16 @@ fn bench(c: &mut Criterion) {
                 )
             })
         });
+        // The same on dedicated pools of 1 and 2 threads (the 2-threads target).
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool");
+            g.bench_function(format!("fast-{threads}-thread/{n}"), |b| {
+                b.iter(|| pool.install(|| compute(&dp, &model, &opts)))
+            });
+        }
         // Per-pair on a few evenly spaced source rows; × endpoints / SAMPLE_ROWS for the
         // whole matrix.
         let step = (eps.len() / SAMPLE_ROWS).max(1);

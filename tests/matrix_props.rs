@@ -78,3 +78,20 @@ proptest! {
         prop_assert_eq!(groups.iter().map(|c| c.inspected).sum::<usize>(), inspected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3))]
+
+    /// Larger estates: enough VPCs that sources share suffixes across classes, AZs and
+    /// hash buckets, and that firewall rules naming one VPC pair refine some columns only.
+    #[test]
+    fn fast_equals_per_pair_on_larger_estates(vpcs in 12usize..40, azs in 2usize..4, seed in any::<u64>(), both_ways in any::<bool>()) {
+        let m = generate(&SyntheticOptions { vpcs, accounts: None, azs, subnets_per_vpc: 3, seed }).unwrap();
+        let dp = Dataplane::compile(&m);
+        let base = MatrixOptions { both_ways, ..MatrixOptions::default() };
+        let fast = compute(&dp, &m, &base);
+        let slow = compute(&dp, &m, &MatrixOptions { engine: Engine::PerPair, ..base });
+        prop_assert_eq!(serde_json::to_string(&fast).unwrap(), serde_json::to_string(&slow).unwrap());
+        prop_assert!(fast == slow);
+    }
+}

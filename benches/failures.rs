@@ -123,7 +123,13 @@ fn bench(c: &mut Criterion) {
         );
     }
     // The whole single-failure sweep, incrementally, scenarios in parallel (as `sweep`).
-    let all: Vec<Vec<String>> = comps.iter().map(|x| vec![x.name.clone()]).collect();
+    // LZTWIN_BENCH_SWEEP=0 skips it (to re-measure the rest quickly).
+    let skip = std::env::var("LZTWIN_BENCH_SWEEP").is_ok_and(|v| v == "0");
+    let all: Vec<Vec<String>> = if skip {
+        Vec::new()
+    } else {
+        comps.iter().map(|x| vec![x.name.clone()]).collect()
+    };
     let t = Instant::now();
     let lost: usize = {
         use rayon::prelude::*;

@@ -12,7 +12,7 @@ use crate::model::{Model, Protocol};
 use crate::sim::endpoint::all_endpoints;
 use crate::sim::{summarize, Endpoint, Flow, Summary, Trace, Verdict};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 /// The service a reachability analysis is about.
@@ -237,9 +237,15 @@ pub struct CellTable {
     pub keys: Vec<String>,
     /// Endpoint descriptions.
     pub endpoints: Vec<EndpointInfo>,
-    /// Row-major outcomes.
-    pub cells: Vec<Option<PathOutcome>>,
+    /// Row-major: the index of each flow's outcome in `outcomes` ([`NO_FLOW`] on the
+    /// diagonal).
+    pub cells: Vec<u32>,
+    /// The distinct outcomes.
+    pub outcomes: Vec<PathOutcome>,
 }
+
+/// A [`CellTable`] cell with no flow (an endpoint to itself).
+pub const NO_FLOW: u32 = u32::MAX;
 
 impl CellTable {
     /// Number of endpoints.
@@ -252,9 +258,17 @@ impl CellTable {
         self.keys.is_empty()
     }
 
+    /// The outcome index of the flow from endpoint `i` to endpoint `j`.
+    pub fn id(&self, i: usize, j: usize) -> Option<u32> {
+        self.cells
+            .get(i * self.len() + j)
+            .copied()
+            .filter(|c| *c != NO_FLOW)
+    }
+
     /// The outcome of the flow from endpoint `i` to endpoint `j`.
     pub fn get(&self, i: usize, j: usize) -> Option<&PathOutcome> {
-        self.cells.get(i * self.len() + j).and_then(|c| c.as_ref())
+        self.id(i, j).and_then(|c| self.outcomes.get(c as usize))
     }
 }
 
@@ -329,27 +343,56 @@ pub fn outcome(
     PathOutcome::from_summaries(&fwd, ret.as_ref())
 }
 
-/// Compute the cell table of `model` with `failures` masked, walking every pair
-/// (the per-pair engine, without explanations).
+/// Compute the cell table of `model` with `failures` masked: the fast matrix engine
+/// (both ways, which `crate::analysis::matrix` holds equal to tracing every pair) and each
+/// cell's round trip folded into one [`PathOutcome`] ([`PathOutcome::from_summaries`]).
 pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
-    use rayon::prelude::*;
+    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
     let dp = Dataplane::compile_with_failures(model, failures);
     let eps = all_endpoints(model);
     let n = eps.len();
     let (keys, endpoints): (Vec<_>, Vec<_>) =
         eps.iter().map(|e| describe_endpoint(model, e)).unzip();
-    let cells = (0..n * n)
-        .into_par_iter()
-        .map(|c| {
-            let (i, j) = (c / n, c % n);
-            (i != j).then(|| outcome(&dp, model, &eps[i], &eps[j], service))
-        })
-        .collect();
+    let m = matrix::compute(
+        &dp,
+        model,
+        &MatrixOptions {
+            protocol: service.protocol,
+            dst_port: service.dst_port,
+            both_ways: true,
+            group_by: None,
+            engine: Engine::Fast,
+        },
+    );
+    let summary = |h: &Half| {
+        let d = m.detail(h);
+        Summary {
+            verdict: h.verdict,
+            reason: d.reason.clone(),
+            hops: h.hops,
+            inspected_by: d.inspected_by.clone(),
+            hash_after_translation: false,
+        }
+    };
+    let mut ids: HashMap<(Half, Option<Half>), u32> = HashMap::new();
+    let mut outcomes = Vec::new();
+    let mut cells = vec![NO_FLOW; n * n];
+    for c in &m.cells {
+        let id = *ids.entry((c.fwd, c.ret)).or_insert_with(|| {
+            outcomes.push(PathOutcome::from_summaries(
+                &summary(&c.fwd),
+                c.ret.as_ref().map(summary).as_ref(),
+            ));
+            outcomes.len() as u32 - 1
+        });
+        cells[c.src as usize * n + c.dst as usize] = id;
+    }
     CellTable {
         service,
         keys,
         endpoints,
         cells,
+        outcomes,
     }
 }
 
@@ -374,6 +417,7 @@ pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
     };
     let missing = PathOutcome::missing_endpoint();
     let mut report = DiffReport::default();
+    let mut kinds: HashMap<(usize, usize), Option<ChangeKind>> = HashMap::new();
     for &s in &eps {
         for &d in &eps {
             if s == d {
@@ -392,7 +436,13 @@ pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
             sm.flows += 1;
             sm.reachable_before += usize::from(b.verdict.is_success());
             sm.reachable_after += usize::from(a.verdict.is_success());
-            let Some(kind) = classify(b, a) else { continue };
+            // Classify each distinct pair of outcomes once.
+            let key = (
+                b as *const PathOutcome as usize,
+                a as *const PathOutcome as usize,
+            );
+            let kind = *kinds.entry(key).or_insert_with(|| classify(b, a));
+            let Some(kind) = kind else { continue };
             match kind {
                 ChangeKind::Lost => sm.lost += 1,
                 ChangeKind::Gained => sm.gained += 1,
@@ -480,7 +530,19 @@ mod tests {
                     group: "g".into(),
                 })
                 .collect(),
-            cells,
+            cells: (0..cells.len() as u32)
+                .map(|i| {
+                    if cells[i as usize].is_some() {
+                        i
+                    } else {
+                        NO_FLOW
+                    }
+                })
+                .collect(),
+            outcomes: cells
+                .into_iter()
+                .map(|c| c.unwrap_or_else(PathOutcome::missing_endpoint))
+                .collect(),
         }
     }
 

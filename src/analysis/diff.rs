@@ -377,14 +377,24 @@ pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> Cel
     let mut ids: HashMap<(Half, Option<Half>), u32> = HashMap::new();
     let mut outcomes = Vec::new();
     let mut cells = vec![NO_FLOW; n * n];
+    // Neighbouring cells mostly share their outcome: look the hash map up only on change.
+    let mut last: Option<((Half, Option<Half>), u32)> = None;
     for c in &m.cells {
-        let id = *ids.entry((c.fwd, c.ret)).or_insert_with(|| {
-            outcomes.push(PathOutcome::from_summaries(
-                &summary(&c.fwd),
-                c.ret.as_ref().map(summary).as_ref(),
-            ));
-            outcomes.len() as u32 - 1
-        });
+        let key = (c.fwd, c.ret);
+        let id = match last {
+            Some((k, id)) if k == key => id,
+            _ => {
+                let id = *ids.entry(key).or_insert_with(|| {
+                    outcomes.push(PathOutcome::from_summaries(
+                        &summary(&c.fwd),
+                        c.ret.as_ref().map(summary).as_ref(),
+                    ));
+                    outcomes.len() as u32 - 1
+                });
+                last = Some((key, id));
+                id
+            }
+        };
         cells[c.src as usize * n + c.dst as usize] = id;
     }
     CellTable {
@@ -418,6 +428,7 @@ pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
     let missing = PathOutcome::missing_endpoint();
     let mut report = DiffReport::default();
     let mut kinds: HashMap<(usize, usize), Option<ChangeKind>> = HashMap::new();
+    let mut last: Option<((usize, usize), Option<ChangeKind>)> = None;
     for &s in &eps {
         for &d in &eps {
             if s == d {
@@ -441,7 +452,14 @@ pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
                 b as *const PathOutcome as usize,
                 a as *const PathOutcome as usize,
             );
-            let kind = *kinds.entry(key).or_insert_with(|| classify(b, a));
+            let kind = match last {
+                Some((k, kind)) if k == key => kind,
+                _ => {
+                    let kind = *kinds.entry(key).or_insert_with(|| classify(b, a));
+                    last = Some((key, kind));
+                    kind
+                }
+            };
             let Some(kind) = kind else { continue };
             match kind {
                 ChangeKind::Lost => sm.lost += 1,
@@ -475,8 +493,11 @@ pub fn diff_models(
     changed_failures: &FailureSet,
     service: Service,
 ) -> DiffReport {
-    let before = cell_table(base, base_failures, service);
-    let after = cell_table(changed, changed_failures, service);
+    // The two tables are independent: compute them together.
+    let (before, after) = rayon::join(
+        || cell_table(base, base_failures, service),
+        || cell_table(changed, changed_failures, service),
+    );
     diff_tables(&before, &after)
 }
 

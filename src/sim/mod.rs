@@ -206,16 +206,33 @@ fn walk_reply_of<'a>(
     end: End,
     explain: bool,
 ) -> (Walk<'a>, Verdict, Option<String>) {
-    let rflow = fwd_pkt.reversed();
-    let mut w = Walk::new(dp, rflow, Some(state), explain);
+    let mut w = reply_walk(dp, fwd_pkt, fwd_start, state, explain);
+    let (verdict, reason) = run_reply(&mut w, end);
+    (w, verdict, reason)
+}
+
+/// The walk of the reply of a forward walk that ended with packet `fwd_pkt`, leaving
+/// `state`, having started as `fwd_start` (not started yet: see [`run_reply`]).
+pub(crate) fn reply_walk<'a>(
+    dp: &'a Dataplane,
+    fwd_pkt: Flow,
+    fwd_start: Flow,
+    state: &'a walk::FlowState,
+    explain: bool,
+) -> Walk<'a> {
+    let mut w = Walk::new(dp, fwd_pkt.reversed(), Some(state), explain);
     w.origin = fwd_start;
+    w
+}
+
+/// Run reply walk `w` from where its forward walk ended: addressed to the source as the
+/// destination saw it.
+pub(crate) fn run_reply(w: &mut Walk<'_>, end: End) -> (Verdict, Option<String>) {
+    let rsrc = w.pkt.src;
     let start = match end {
-        End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rflow.src }),
-        End::Internet => Some(Endpoint::Internet { ip: rflow.src }),
-        End::Site(Some(site)) => Some(Endpoint::OnPrem {
-            site,
-            ip: rflow.src,
-        }),
+        End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rsrc }),
+        End::Internet => Some(Endpoint::Internet { ip: rsrc }),
+        End::Site(Some(site)) => Some(Endpoint::OnPrem { site, ip: rsrc }),
         End::Site(None) | End::None | End::VpnTunnel(..) => None,
     };
     let outcome = match (&start, end) {
@@ -223,11 +240,10 @@ fn walk_reply_of<'a>(
         (None, End::VpnTunnel(g, c)) => w.vpn_tunnel_reply(g, c),
         (None, _) => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),
     };
-    let (verdict, reason) = match outcome {
+    match outcome {
         Ok(v) => (v, None),
         Err((v, code)) => (v, Some(code.to_string())),
-    };
-    (w, verdict, reason)
+    }
 }
 
 /// The summary of the reply of a forward walk (see [`walk_reply_of`]).

@@ -2,7 +2,7 @@
 //! (`crate::analysis::failures::incremental`): the same walks as [`super::summarize`],
 //! without explanations, with each hop's name, AWS id and AZ handed to a caller's map.
 
-use super::walk::{End, Walk};
+use super::walk::Walk;
 use super::{Endpoint, Summary, Verdict};
 use crate::dataplane::{Dataplane, Flow};
 
@@ -21,26 +21,10 @@ pub fn summarize_touching(
     let (verdict, reason) = split(w.start(src));
     let mut touched = std::mem::take(&mut w.touched);
     let ret = if both_ways && verdict.is_success() {
-        // The reply, as `super::walk_reply` starts it: from where the forward walk
-        // ended, addressed to the source as the destination saw it.
-        let rflow = w.pkt.reversed();
-        let mut r = Walk::new(dp, rflow, Some(&w.state), false);
+        // The reply, as `super::walk_reply` runs it, with the hook set.
+        let mut r = super::reply_walk(dp, w.pkt, w.pkt_at_start, &w.state, false);
         r.touch = Some(touch);
-        r.origin = w.pkt_at_start;
-        let start = match w.end {
-            End::Interface(eni) => Some(Endpoint::Interface { eni, ip: rflow.src }),
-            End::Internet => Some(Endpoint::Internet { ip: rflow.src }),
-            End::Site(Some(site)) => Some(Endpoint::OnPrem {
-                site,
-                ip: rflow.src,
-            }),
-            End::Site(None) | End::None | End::VpnTunnel(..) => None,
-        };
-        let (v, why) = match (&start, w.end) {
-            (Some(s), _) => split(r.start(s)),
-            (None, End::VpnTunnel(g, c)) => split(r.vpn_tunnel_reply(g, c)),
-            (None, _) => (Verdict::Unreachable, Some("UNKNOWN_RESOURCE".to_string())),
-        };
+        let (v, why) = super::run_reply(&mut r, w.end);
         touched.append(&mut r.touched);
         Some(Summary {
             verdict: v,

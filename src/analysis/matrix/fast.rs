@@ -798,7 +798,9 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         },
         ret: None,
     };
-    let mut cells = vec![placeholder; n * m];
+    // Filled (and its pages first touched) in parallel.
+    let mut cells = Vec::with_capacity(n * m);
+    cells.par_extend(rayon::iter::repeat_n(placeholder, n * m));
     // Transpose in tiles of rows: each column is read in contiguous runs.
     const TILE: usize = 64;
     if m > 0 {

@@ -184,12 +184,8 @@ impl MatrixEndpoint {
             Endpoint::Interface { eni, ip } => {
                 let n = m.network_interfaces.get(*eni);
                 let name = n.map(|n| n.name.clone()).unwrap_or_default();
-                let subnet = n
-                    .and_then(|n| m.subnets.iter().find(|s| s.name == n.subnet))
-                    .cloned();
-                let vpc = subnet
-                    .as_ref()
-                    .and_then(|s| m.vpcs.iter().find(|v| v.name == s.vpc));
+                let subnet = n.and_then(|n| m.subnets.iter().find(|s| s.name == n.subnet));
+                let vpc = subnet.and_then(|s| m.vpcs.iter().find(|v| v.name == s.vpc));
                 let account = vpc.and_then(|v| m.accounts.iter().find(|a| a.name == v.account));
                 // An ENI's `environment` tag overrides its account's (the reference's shared
                 // dev VPC lives in the network account, its workloads are tagged dev).
@@ -208,7 +204,7 @@ impl MatrixEndpoint {
                     group: String::new(),
                     endpoint: e.clone(),
                     kind: EndpointKind::Interface,
-                    subnet: subnet.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+                    subnet: subnet.map(|s| s.name.clone()).unwrap_or_default(),
                     vpc: vpc.map(|v| v.name.clone()).unwrap_or_default(),
                     account: vpc.map(|v| v.account.clone()).unwrap_or_default(),
                     environment: env.as_str().to_string(),
@@ -278,8 +274,9 @@ impl Serialize for MatrixEndpoint {
 /// their groups under `group_by` (accounts when `None`).
 pub fn endpoints(m: &Model, group_by: Option<GroupBy>) -> Vec<MatrixEndpoint> {
     let g = group_by.unwrap_or(GroupBy::Account);
+    use rayon::prelude::*;
     crate::sim::endpoint::all_endpoints(m)
-        .iter()
+        .par_iter()
         .map(|e| {
             let mut d = MatrixEndpoint::describe(m, e);
             d.group = d.group_of(g).to_string();

@@ -69,29 +69,8 @@ impl PathOutcome {
     /// is dropped is broken: it takes the reply's verdict, with its reason prefixed
     /// `RETURN_`), else the forward direction.
     pub fn from_trace(t: &Trace) -> PathOutcome {
-        let mut inspected_by = t.inspected_by.clone();
-        let mut verdict = t.verdict;
-        let mut reason = t.reason.clone();
-        let mut hops = t.hops.len();
-        if let Some(r) = &t.return_trace {
-            inspected_by.extend(r.inspected_by.iter().cloned());
-            hops += r.hops.len();
-            if !r.verdict.is_success() {
-                verdict = r.verdict;
-                reason = Some(format!(
-                    "RETURN_{}",
-                    r.reason.as_deref().unwrap_or("DROPPED")
-                ));
-            }
-        }
-        inspected_by.sort();
-        inspected_by.dedup();
-        PathOutcome {
-            verdict,
-            inspected_by,
-            hops,
-            reason,
-        }
+        let ret = t.return_trace.as_ref().map(|r| r.summary());
+        PathOutcome::from_summaries(&t.summary(), ret.as_ref())
     }
 
     /// The same outcome from [`crate::sim::summarize`]'s result (the walk without

@@ -154,11 +154,7 @@ pub fn trace(
     opts: &TraceOptions,
 ) -> Trace {
     let mut w = Walk::new(dp, *flow, None, true);
-    let outcome = w.start(src);
-    let (verdict, reason) = match outcome {
-        Ok(v) => (v, None),
-        Err((v, code)) => (v, Some(code.to_string())),
-    };
+    let (verdict, reason) = split(w.start(src));
     let return_trace = if opts.both_ways && verdict.is_success() {
         Some(Box::new(reply(dp, &w)))
     } else {
@@ -235,15 +231,11 @@ pub(crate) fn run_reply(w: &mut Walk<'_>, end: End) -> (Verdict, Option<String>)
         End::Site(Some(site)) => Some(Endpoint::OnPrem { site, ip: rsrc }),
         End::Site(None) | End::None | End::VpnTunnel(..) => None,
     };
-    let outcome = match (&start, end) {
+    split(match (&start, end) {
         (Some(s), _) => w.start(s),
         (None, End::VpnTunnel(g, c)) => w.vpn_tunnel_reply(g, c),
         (None, _) => Err((Verdict::Unreachable, "UNKNOWN_RESOURCE")),
-    };
-    match outcome {
-        Ok(v) => (v, None),
-        Err((v, code)) => (v, Some(code.to_string())),
-    }
+    })
 }
 
 /// The summary of the reply of a forward walk (see [`walk_reply_of`]).
@@ -255,13 +247,7 @@ pub(crate) fn reply_summary(
     end: End,
 ) -> Summary {
     let (r, verdict, reason) = walk_reply_of(dp, *fwd_pkt, *fwd_start, state, end, false);
-    Summary {
-        verdict,
-        reason,
-        hops: r.nhops,
-        inspected_by: r.inspected,
-        hash_after_translation: r.tainted,
-    }
+    summary_of(r, verdict, reason)
 }
 
 /// The outcome of one direction of a flow without the hops' explanations: what a
@@ -290,33 +276,50 @@ pub fn summarize(
     flow: &Flow,
     both_ways: bool,
 ) -> (Summary, Option<Summary>) {
+    let (fwd, ret, _) = summarize_with(dp, src, flow, both_ways, None);
+    (fwd, ret)
+}
+
+/// [`summarize`], handing every hop of both directions to `touch` when given (see
+/// [`touch`]) and returning what it returned, in hop order.
+fn summarize_with<'a>(
+    dp: &'a Dataplane,
+    src: &Endpoint,
+    flow: &Flow,
+    both_ways: bool,
+    touch: Option<walk::Touch<'a>>,
+) -> (Summary, Option<Summary>, Vec<u32>) {
     let mut w = Walk::new(dp, *flow, None, false);
-    let (verdict, reason) = match w.start(src) {
+    w.touch = touch;
+    let (verdict, reason) = split(w.start(src));
+    let mut touched = std::mem::take(&mut w.touched);
+    let ret = (both_ways && verdict.is_success()).then(|| {
+        let mut r = reply_walk(dp, w.pkt, w.pkt_at_start, &w.state, false);
+        r.touch = touch;
+        let (v, why) = run_reply(&mut r, w.end);
+        touched.append(&mut r.touched);
+        summary_of(r, v, why)
+    });
+    (summary_of(w, verdict, reason), ret, touched)
+}
+
+/// The summary of a finished walk.
+fn summary_of(w: Walk<'_>, verdict: Verdict, reason: Option<String>) -> Summary {
+    Summary {
+        verdict,
+        reason,
+        hops: w.nhops,
+        inspected_by: w.inspected,
+        hash_after_translation: w.tainted,
+    }
+}
+
+/// A walk's outcome as (verdict, explanation code).
+fn split(o: Result<Verdict, (Verdict, &'static str)>) -> (Verdict, Option<String>) {
+    match o {
         Ok(v) => (v, None),
         Err((v, code)) => (v, Some(code.to_string())),
-    };
-    let ret = if both_ways && verdict.is_success() {
-        let (r, v, why) = walk_reply(dp, &w, false);
-        Some(Summary {
-            verdict: v,
-            reason: why,
-            hops: r.nhops,
-            inspected_by: r.inspected,
-            hash_after_translation: r.tainted,
-        })
-    } else {
-        None
-    };
-    (
-        Summary {
-            verdict,
-            reason,
-            hops: w.nhops,
-            inspected_by: w.inspected,
-            hash_after_translation: w.tainted,
-        },
-        ret,
-    )
+    }
 }
 
 impl Trace {

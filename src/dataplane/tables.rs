@@ -501,8 +501,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
     // Site routes read the site attachments' states, their associated tables and the VGW
     // connections' states.
     let sites_changed = k.vgw_conn_down != base.vgw_conn_down
-        || m
-            .transit_gateway_attachments
+        || m.transit_gateway_attachments
             .iter()
             .enumerate()
             .filter(|(_, a)| a.site.is_some())
@@ -788,7 +787,11 @@ fn tgw_candidates(m: &Model, ix: &Index) -> TgwCandidates {
 
 /// One TGW route table from its candidate routes, with the attachments in
 /// `attachment_down` failed.
-fn tgw_table(m: &Model, candidates: &[EffectiveTgwRoute], attachment_down: &[bool]) -> Lpm<TgwRoute> {
+fn tgw_table(
+    m: &Model,
+    candidates: &[EffectiveTgwRoute],
+    attachment_down: &[bool],
+) -> Lpm<TgwRoute> {
     let mut t: Lpm<TgwRoute> = Lpm::new();
     for r in candidates {
         let attachment = match r.attachment {
@@ -835,7 +838,11 @@ fn tgw_table(m: &Model, candidates: &[EffectiveTgwRoute], attachment_down: &[boo
 }
 
 /// The VPC attachment of each (VPC, TGW) pair that is up (the first one listed).
-fn vpc_attachments(m: &Model, ix: &Index, attachment_down: &[bool]) -> HashMap<(usize, usize), usize> {
+fn vpc_attachments(
+    m: &Model,
+    ix: &Index,
+    attachment_down: &[bool],
+) -> HashMap<(usize, usize), usize> {
     let mut vpc_attachment = HashMap::new();
     for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
         if a.attachment_type != AttachmentType::Vpc || attachment_down[ai] {
@@ -982,7 +989,12 @@ fn site_routes(
 }
 
 /// The forwarding graph of compiled tables (see [`Dataplane::graph`]).
-pub(super) fn graph(dp: &Dataplane) -> (DiGraph<Node, String>, HashMap<Node, petgraph::graph::NodeIndex>) {
+pub(super) fn graph(
+    dp: &Dataplane,
+) -> (
+    DiGraph<Node, String>,
+    HashMap<Node, petgraph::graph::NodeIndex>,
+) {
     let m = &*dp.model;
     let rt_routes = &*dp.rt_routes;
     let tgw_routes = &dp.tgw_routes;

@@ -140,13 +140,14 @@ fn failure_names(m: &crate::model::Model) -> Vec<String> {
 #[test]
 fn with_failures_equals_compile_with_failures() {
     let reference = load_reference().expect("reference scenario loads").model;
-    let generated = crate::ingest::synthetic::generate(&crate::ingest::synthetic::SyntheticOptions {
-        vpcs: 4,
-        azs: 2,
-        subnets_per_vpc: 2,
-        ..Default::default()
-    })
-    .expect("generated estate");
+    let generated =
+        crate::ingest::synthetic::generate(&crate::ingest::synthetic::SyntheticOptions {
+            vpcs: 4,
+            azs: 2,
+            subnets_per_vpc: 2,
+            ..Default::default()
+        })
+        .expect("generated estate");
     for m in [&reference, &generated] {
         let base = Dataplane::compile(m);
         let names = failure_names(m);

@@ -352,7 +352,12 @@ impl Baseline {
     /// Evaluate a scenario from one table of every flow with the failures applied,
     /// computed by the fast matrix engine ([`crate::analysis::diff::cell_table`]), read
     /// at the flows listed under the failed components.
-    pub fn evaluate_fast(&self, model: &Model, failed: &[String], examples: usize) -> ScenarioResult {
+    pub fn evaluate_fast(
+        &self,
+        model: &Model,
+        failed: &[String],
+        examples: usize,
+    ) -> ScenarioResult {
         let affected = self.affected(failed);
         self.fast_cells(model, failed, &affected, examples)
     }
@@ -394,7 +399,12 @@ impl Baseline {
     /// Evaluate a scenario from a full recomputation of every flow with the failures
     /// applied (`table`, of this baseline's model and service): every cell compared with
     /// the baseline.
-    pub fn evaluate_table(&self, failed: &[String], table: &CellTable, examples: usize) -> ScenarioResult {
+    pub fn evaluate_table(
+        &self,
+        failed: &[String],
+        table: &CellTable,
+        examples: usize,
+    ) -> ScenarioResult {
         let all: Vec<u32> = (0..self.cells.len() as u32).collect();
         self.table_cells(failed, &all, table, examples)
     }
@@ -430,13 +440,25 @@ impl Baseline {
 
     /// Compute the table of every flow with `failed` masked with the fast matrix engine
     /// and compare `cells` (ascending) with the baseline.
-    fn fast_cells(&self, model: &Model, failed: &[String], cells: &[u32], examples: usize) -> ScenarioResult {
+    fn fast_cells(
+        &self,
+        model: &Model,
+        failed: &[String],
+        cells: &[u32],
+        examples: usize,
+    ) -> ScenarioResult {
         let table = cell_table(model, &failure_set(failed), self.service);
         self.table_cells(failed, cells, &table, examples)
     }
 
     /// Compare `cells` (ascending) of `table` with the baseline.
-    fn table_cells(&self, failed: &[String], cells: &[u32], table: &CellTable, examples: usize) -> ScenarioResult {
+    fn table_cells(
+        &self,
+        failed: &[String],
+        cells: &[u32],
+        table: &CellTable,
+        examples: usize,
+    ) -> ScenarioResult {
         use rayon::prelude::*;
         let n = self.eps.len();
         // The fast engine's table numbers endpoints as the baseline does (both list
@@ -486,7 +508,12 @@ impl Baseline {
 
     /// A scenario's result from its tally; `after` gives the outcome of an example's
     /// flow with the failures.
-    fn result(&self, failed: &[String], tally: Tally, after: impl Fn(u32) -> PathOutcome) -> ScenarioResult {
+    fn result(
+        &self,
+        failed: &[String],
+        tally: Tally,
+        after: impl Fn(u32) -> PathOutcome,
+    ) -> ScenarioResult {
         let n = self.eps.len();
         let mut failed = failed.to_vec();
         failed.sort();
@@ -578,7 +605,10 @@ impl Tally {
         let (i, j) = (c as usize / n, c as usize % n);
         self.counts[kind as usize] += 1;
         if kind == ChangeKind::Lost {
-            *self.groups.entry((b.group_of[i], b.group_of[j])).or_default() += 1;
+            *self
+                .groups
+                .entry((b.group_of[i], b.group_of[j]))
+                .or_default() += 1;
         }
         self.offer((kind, b.id_rank[i], b.id_rank[j], c));
     }

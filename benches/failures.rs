@@ -289,7 +289,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| cell_table(&model, &none, service).cells.len())
         });
         g.bench_function("one-fast-matrix", |b| {
-            b.iter(|| matrix::compute(&dp, &model, &mopts).cells.len())
+            b.iter(|| matrix::compute(&dp, &model, &mopts).cell_count())
         });
     }
     g.finish();

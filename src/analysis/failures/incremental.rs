@@ -499,16 +499,24 @@ impl Baseline {
                 let mut t = Tally::new(examples);
                 // Cells mostly repeat a few (before, after) pairs: classify each pair once.
                 let mut memo: FastMap<(u32, u32), Option<ChangeKind>> = FastMap::default();
+                let mut last: Option<((u32, u32), Option<ChangeKind>)> = None;
                 for &c in chunk {
                     let b = self.cells[c as usize];
                     let Some(before) = self.outcomes.get(b as usize) else {
                         continue;
                     };
                     let a = after_id(c).unwrap_or(NO_CELL);
-                    let kind = *memo.entry((b, a)).or_insert_with(|| {
-                        let after = table.outcomes.get(a as usize).unwrap_or(&missing);
-                        classify(before, after)
-                    });
+                    let kind = match last {
+                        Some((key, kind)) if key == (b, a) => kind,
+                        _ => {
+                            let kind = *memo.entry((b, a)).or_insert_with(|| {
+                                let after = table.outcomes.get(a as usize).unwrap_or(&missing);
+                                classify(before, after)
+                            });
+                            last = Some(((b, a), kind));
+                            kind
+                        }
+                    };
                     if let Some(kind) = kind {
                         t.add(self, kind, c);
                     }

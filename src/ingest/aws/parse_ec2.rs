@@ -868,7 +868,7 @@ fn sg_rules(o: &Obj, key: &str, file: &str, sink: &mut Sink) -> PResult<Vec<RawS
     for p in o.list(key)? {
         let p = p.obj(file)?;
         let proto_s = match p.get("IpProtocol") {
-            Some(serde_json::Value::Number(n)) => n.to_string(),
+            Some(super::value::Json::Number(n)) => n.to_string(),
             _ => p.str("IpProtocol")?.unwrap_or("-1").to_string(),
         };
         let protocol: Protocol = proto_s
@@ -1016,7 +1016,7 @@ pub(crate) fn nacls(
                 continue;
             }
             let proto_s = match e.get("Protocol") {
-                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(super::value::Json::Number(n)) => n.to_string(),
                 _ => e.str("Protocol")?.unwrap_or("-1").to_string(),
             };
             let protocol: Protocol = proto_s.parse().map_err(|m: String| e.err("Protocol", m))?;

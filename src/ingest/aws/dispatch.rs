@@ -155,7 +155,7 @@ pub(crate) fn read_root(s: &mut RawSnapshot, origin: OriginId, v: &Json, sink: &
             }
             for (i, it) in items.iter().enumerate() {
                 if let Json::Object(m) = it {
-                    read_object(s, origin, Obj::root_at(m, &file, format!("/{i}")), sink);
+                    read_object(s, origin, Obj::root_at(m, &file, i), sink);
                 }
             }
         }

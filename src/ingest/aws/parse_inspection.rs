@@ -65,7 +65,7 @@ pub(crate) fn firewall(
     let fw = RawFirewall {
         c: Common {
             origin,
-            path: f.path().to_string(),
+            path: f.path(),
             tags: f.tags()?,
             owner: None,
         },
@@ -126,7 +126,7 @@ pub(crate) fn policy(s: &mut RawSnapshot, origin: OriginId, root: &Obj, file: &s
     };
     let c = Common {
         origin,
-        path: root.path().to_string(),
+        path: root.path(),
         tags: resp.tags()?,
         owner: None,
     };

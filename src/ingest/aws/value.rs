@@ -19,6 +19,7 @@ use serde_json::Number;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// A parsed JSON value whose strings borrow from the input where they can.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +182,67 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Json<'_>, serde_json::Error> {
 /// Result of a parser step: an error is located in a file.
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
 
+/// One step of a JSON path.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Key(&'a str),
+    Idx(usize),
+}
+
+/// How many steps a [`JPath`] holds before it formats them into its prefix.
+const SEGS: usize = 6;
+
+/// A JSON path (`/Vpcs/3/Tags/0`) kept as its steps and formatted only when a message
+/// or a record needs it: most objects of a snapshot never need their path spelled out.
+#[derive(Clone, Debug)]
+pub(crate) struct JPath<'a> {
+    /// The formatted first steps of a deep path.
+    prefix: Option<Rc<str>>,
+    segs: [Seg<'a>; SEGS],
+    len: usize,
+}
+
+impl<'a> JPath<'a> {
+    /// The empty path (a file's root).
+    fn root() -> Self {
+        JPath {
+            prefix: None,
+            segs: [Seg::Idx(0); SEGS],
+            len: 0,
+        }
+    }
+
+    /// This path extended by one step.
+    fn push(&self, seg: Seg<'a>) -> Self {
+        let mut p = if self.len == SEGS {
+            JPath {
+                prefix: Some(Rc::from(self.to_string())),
+                ..JPath::root()
+            }
+        } else {
+            self.clone()
+        };
+        p.segs[p.len] = seg;
+        p.len += 1;
+        p
+    }
+}
+
+impl fmt::Display for JPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.prefix {
+            f.write_str(p)?;
+        }
+        for s in &self.segs[..self.len] {
+            match s {
+                Seg::Key(k) => write!(f, "/{k}")?,
+                Seg::Idx(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A JSON object at a known place in a known file.
 #[derive(Clone)]
 pub(crate) struct Obj<'a> {
@@ -189,15 +251,15 @@ pub(crate) struct Obj<'a> {
     /// The file it came from.
     pub file: &'a str,
     /// Its JSON path.
-    path: String,
+    path: JPath<'a>,
 }
 
-/// Owned path storage for objects built while iterating lists.
+/// An item of a list, with its path.
 pub(crate) struct Located<'a> {
     /// The value.
     pub value: &'a Json<'a>,
     /// Its path.
-    pub path: String,
+    path: JPath<'a>,
 }
 
 impl<'a> Located<'a> {
@@ -211,7 +273,7 @@ impl<'a> Located<'a> {
             }),
             other => Err(Diagnostic::error(
                 file,
-                self.path.clone(),
+                self.path.to_string(),
                 format!("expected a JSON object, found {}", kind(other)),
             )),
         }
@@ -254,18 +316,22 @@ impl<'a> Obj<'a> {
         Obj {
             map,
             file,
-            path: String::new(),
+            path: JPath::root(),
         }
     }
 
-    /// An object at `path` of a file (an element of a top-level array).
-    pub fn root_at(map: &'a JsonMap<'a>, file: &'a str, path: String) -> Obj<'a> {
-        Obj { map, file, path }
+    /// Item `i` of a file's top-level array.
+    pub fn root_at(map: &'a JsonMap<'a>, file: &'a str, i: usize) -> Obj<'a> {
+        Obj {
+            map,
+            file,
+            path: JPath::root().push(Seg::Idx(i)),
+        }
     }
 
-    /// This object's JSON path.
-    pub fn path(&self) -> &str {
-        &self.path
+    /// This object's JSON path, spelled out.
+    pub fn path(&self) -> String {
+        self.path.to_string()
     }
 
     /// The path of one of its keys.
@@ -280,7 +346,7 @@ impl<'a> Obj<'a> {
 
     /// A warning about this object.
     pub fn warn(&self, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file, self.path.clone(), msg)
+        Diagnostic::warning(self.file, self.path.to_string(), msg)
     }
 
     /// The raw value of `key` (PascalCase, else camelCase); `null` counts as absent.
@@ -358,30 +424,30 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional nested object.
-    pub fn obj(&self, key: &str) -> PResult<Option<Obj<'a>>> {
+    pub fn obj(&self, key: &'a str) -> PResult<Option<Obj<'a>>> {
         match self.get(key) {
             None => Ok(None),
             Some(Json::Object(map)) => Ok(Some(Obj {
                 map,
                 file: self.file,
-                path: self.at(key),
+                path: self.path.push(Seg::Key(key)),
             })),
             Some(v) => Err(self.err(key, format!("expected an object, found {}", kind(v)))),
         }
     }
 
     /// The items of an optional list, located (`/Key/3`). Absent → empty.
-    pub fn list(&self, key: &str) -> PResult<Vec<Located<'a>>> {
+    pub fn list(&self, key: &'a str) -> PResult<Vec<Located<'a>>> {
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Json::Array(items)) => {
-                let base = self.at(key);
+                let base = self.path.push(Seg::Key(key));
                 Ok(items
                     .iter()
                     .enumerate()
                     .map(|(i, value)| Located {
                         value,
-                        path: format!("{base}/{i}"),
+                        path: base.push(Seg::Idx(i)),
                     })
                     .collect())
             }
@@ -448,6 +514,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn duplicate_keys_last_wins_and_keys_iterate_sorted() {
+        let v = parse(br#"{"b": 1, "a": 2, "b": 3, "s": "x\u0079"}"#).unwrap();
+        let Json::Object(m) = &v else { unreachable!() };
+        assert_eq!(m.get("b").and_then(Json::as_i64), Some(3));
+        assert_eq!(m.keys_sorted(), vec!["a", "b", "s"]);
+        assert_eq!(m.get("s"), Some(&Json::String("xy".into())));
+        assert!(parse(b"{\"a\": 1,}").is_err());
+    }
+
+    #[test]
     fn camel_and_pascal() {
         assert_eq!(camel("VirtualInterfaces"), "virtualInterfaces");
         assert_eq!(pascal("virtualInterfaces"), "VirtualInterfaces");
@@ -468,6 +544,21 @@ mod tests {
         assert_eq!(e.location, "/L/0");
         let k = items.next().unwrap().obj("f.json").unwrap();
         assert_eq!(k.err("K", "x").location, "/L/1/K");
+        let text = r#"{"A": {"B": [{"C": {"D": [[], {"E": {"F": {"G": {"H": 1}}}}]}}]}}"#;
+        let v = parse(text.as_bytes()).unwrap();
+        let Json::Object(m) = &v else { unreachable!() };
+        let o = Obj::root(m, "f.json");
+        let b = o.obj("A").unwrap().unwrap().list("B").unwrap();
+        let c = b.into_iter().next().unwrap().obj("f.json").unwrap();
+        let mut d = c.obj("C").unwrap().unwrap().list("D").unwrap().into_iter();
+        let e = d.next().unwrap().obj("f.json").err().unwrap();
+        assert_eq!(e.location, "/A/B/0/C/D/0");
+        let e = d.next().unwrap().obj("f.json").unwrap();
+        let g = e.obj("E").unwrap().unwrap().obj("F").unwrap().unwrap();
+        let g = g.obj("G").unwrap().unwrap();
+        assert_eq!(g.path(), "/A/B/0/C/D/1/E/F/G");
+        assert_eq!(g.str("H").unwrap_err().location, "/A/B/0/C/D/1/E/F/G/H");
+        assert_eq!(g.warn("w").location, "/A/B/0/C/D/1/E/F/G");
         assert_eq!(parse_net("10.0.0.1"), "10.0.0.1/32".parse().ok());
         assert_eq!(parse_net("10.0.0.1/8"), "10.0.0.0/8".parse().ok());
         assert!(parse_net("bogus").is_none());

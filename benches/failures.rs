@@ -4,18 +4,20 @@
 //! 3 AZs, 3 subnets per VPC, seed 1). Components: every AZ, TGW attachment and firewall
 //! endpoint (`lztwin failures --fail az,attachment,firewall-endpoint`), tcp/443.
 //!
-//! At 2,000 VPCs (about 6.4 million flows) one full recomputation takes about a minute
-//! on two cores, too long for criterion's ten samples. So the bench measures once (wall
-//! clock, printed): the baseline (every flow walked, with the component → flows index);
-//! the incremental evaluation of a seeded sample of scenarios of each class
-//! (`Baseline::evaluate`); the whole incremental single-failure sweep (every component,
-//! scenarios in parallel as `lztwin failures` runs them); one full recomputation per class
-//! (every flow walked again with the failure applied and compared:
-//! `Baseline::evaluate_full`, checked equal to the incremental result); the diff of two
-//! estates that differ in one route, one cell table and one fast-engine matrix. It also
-//! prints how many flows each class's scenarios walk again (exact, from the index).
-//! Criterion then times the incremental evaluation of the sampled attachment scenarios,
-//! and with `LZTWIN_BENCH_VPCS` ≤ 300 also the full recomputation, the diff and one matrix.
+//! At 2,000 VPCs (about 6.4 million flows) a full recomputation takes about a second
+//! with the fast matrix engine (and ten or more walking every flow), and the whole sweep
+//! has 2,016 scenarios: too long for criterion's samples. So the bench measures once
+//! (wall clock, printed): the baseline (every flow walked, with the component → flows
+//! index); the incremental evaluation of a seeded sample of scenarios of each class
+//! (`Baseline::evaluate`); the whole incremental single-failure sweep, class by class, as
+//! `lztwin failures` runs it (`Baseline::evaluate_all`); one full recomputation per class
+//! with the fastest engine (`diff::cell_table` with the failure applied: the fast matrix
+//! engine both ways), checked to give the incremental result; the per-scenario ratios;
+//! the diff of two estates that differ in one route, one cell table and one fast-engine
+//! matrix. It also prints how many flows each class's scenarios can change (exact, from
+//! the index). Criterion then times the incremental evaluation of the sampled attachment
+//! scenarios, and with `LZTWIN_BENCH_VPCS` ≤ 300 also the full recomputations (walking
+//! every flow, and with the fast engine), the diff and one matrix.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lztwin::analysis::diff::{cell_table, diff_models};
@@ -122,50 +124,87 @@ fn bench(c: &mut Criterion) {
             r.lost_inspection
         );
     }
-    // The whole single-failure sweep, incrementally, scenarios in parallel (as `sweep`).
-    // LZTWIN_BENCH_SWEEP=0 skips it (to re-measure the rest quickly).
+    // The whole single-failure sweep, incrementally, as `lztwin failures` runs it
+    // (`Baseline::evaluate_all`), timed class by class. LZTWIN_BENCH_SWEEP=0 skips it.
     let skip = std::env::var("LZTWIN_BENCH_SWEEP").is_ok_and(|v| v == "0");
-    let all: Vec<Vec<String>> = if skip {
-        Vec::new()
-    } else {
-        comps.iter().map(|x| vec![x.name.clone()]).collect()
-    };
-    let t = Instant::now();
-    let lost: usize = {
-        use rayon::prelude::*;
-        all.par_iter()
-            .map(|f| base.evaluate(&model, f, 5).lost)
-            .sum()
-    };
-    let t_sweep = secs(t);
-    eprintln!("  whole incremental sweep: {scenarios} scenarios in {t_sweep:.1} s ({lost} flows lost in all)");
+    let mut t_sweep = 0.0;
+    let mut sweep_class: Vec<(FailureClass, usize, f64)> = Vec::new();
+    if !skip {
+        for class in classes {
+            let all: Vec<Vec<String>> = comps
+                .iter()
+                .filter(|x| x.class == class)
+                .map(|x| vec![x.name.clone()])
+                .collect();
+            let t = Instant::now();
+            let lost: usize = base
+                .evaluate_all(&model, &all, 5, &|_, r| r.lost)
+                .into_iter()
+                .sum();
+            let s = secs(t);
+            t_sweep += s;
+            sweep_class.push((class, all.len(), s));
+            eprintln!(
+                "  incremental sweep, {}: {} scenarios in {s:.2} s ({:.4} s each; {lost} flows lost in all)",
+                class.as_str(),
+                all.len(),
+                s / all.len().max(1) as f64
+            );
+        }
+        eprintln!("  whole incremental sweep: {scenarios} scenarios in {t_sweep:.1} s");
+    }
+    // Full recomputation per class, the fastest available: the fast matrix engine's
+    // round-trip table of every flow with the failure applied (`diff::cell_table`), for
+    // the first sampled scenario of each class. The bench checks that comparing it with
+    // the baseline gives the incremental result.
     let mut t_full_sum = 0.0;
     let mut fulls = 0;
+    let mut full_class: Vec<(FailureClass, f64)> = Vec::new();
     for class in classes {
         let Some((_, failed)) = sample.iter().find(|(c, _)| *c == class) else {
             continue;
         };
+        let fs = FailureSet {
+            failed: failed.iter().cloned().collect(),
+        };
         let t = Instant::now();
-        let r = base.evaluate_full(&model, failed, 5);
+        let table = cell_table(&model, &fs, service);
         let s = secs(t);
         t_full_sum += s;
         fulls += 1;
+        full_class.push((class, s));
+        let full = base.evaluate_table(failed, &table, 5);
+        drop(table);
         let inc = base.evaluate(&model, failed, 5);
-        assert_eq!(r, inc, "incremental equals full recomputation");
+        assert_eq!(full, inc, "incremental equals full recomputation");
         eprintln!(
-            "  full recomputation {} {}: {flows} flows, {s:.2} s",
+            "  full recomputation (fast engine, one cell table) {} {}: {flows} flows, {s:.2} s",
             class.as_str(),
             failed[0]
         );
     }
     let t_full = t_full_sum / fulls.max(1) as f64;
-    let per_inc = t_sweep / scenarios as f64;
-    eprintln!(
-        "  per scenario: full recomputation {t_full:.2} s; incremental {per_inc:.3} s ({:.0}x), or {:.3} s with the baseline spread over the sweep ({:.0}x)",
-        t_full / per_inc,
-        (t_sweep + t_base) / scenarios as f64,
-        t_full * scenarios as f64 / (t_sweep + t_base)
-    );
+    if !skip {
+        for (class, k, s) in &sweep_class {
+            let f = full_class
+                .iter()
+                .find(|(c, _)| c == class)
+                .map_or(t_full, |x| x.1);
+            let each = s / (*k).max(1) as f64;
+            eprintln!(
+                "  {}: {each:.4} s per scenario vs {f:.2} s full ({:.1}x)",
+                class.as_str(),
+                f / each
+            );
+        }
+        let per_inc = t_sweep / scenarios as f64;
+        eprintln!(
+            "  per scenario: full recomputation {t_full:.2} s (mean of the classes); incremental {per_inc:.4} s ({:.1}x), or {:.4} s with the baseline spread over the sweep ({:.1}x)",
+            t_full / per_inc,
+            (t_sweep + t_base) / scenarios as f64,
+            t_full * scenarios as f64 / (t_sweep + t_base)
+        );
+    }
 
     // Diff of two estates that differ in one route: a workload VPC's default route to
     // the TGW becomes a blackhole.
@@ -229,8 +268,14 @@ fn bench(c: &mut Criterion) {
     );
     if n <= 300 {
         if let Some(f) = atts.first() {
-            g.bench_function("full-recomputation-1-attachment", |b| {
+            g.bench_function("full-recomputation-walk-1-attachment", |b| {
                 b.iter(|| base.evaluate_full(&model, f, 5).lost)
+            });
+            let fs = FailureSet {
+                failed: f.iter().cloned().collect(),
+            };
+            g.bench_function("full-recomputation-fast-1-attachment", |b| {
+                b.iter(|| cell_table(&model, &fs, service).cells.len())
             });
         }
         g.bench_function("diff-one-route", |b| {
@@ -244,7 +289,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| cell_table(&model, &none, service).cells.len())
         });
         g.bench_function("one-fast-matrix", |b| {
-            b.iter(|| matrix::compute(&dp, &model, &mopts).cells.len())
+            b.iter(|| matrix::compute(&dp, &model, &mopts).cell_count())
         });
     }
     g.finish();

@@ -29,7 +29,7 @@ fn fast_matrix_completes_on_a_10000_vpc_estate() {
     let m = compute(&dp, &model, &MatrixOptions::default());
     let took = t.elapsed();
     let n = m.endpoints.len();
-    assert_eq!(m.cells.len(), n * (n - 1));
+    assert_eq!(m.cell_count(), n * (n - 1));
     let (total, reachable, inspected) = m.totals();
     assert!(reachable > 0 && inspected > 0 && reachable < total);
     println!(

@@ -83,7 +83,14 @@ proptest! {
         for s in scenarios(&comps, k, 20, 1).unwrap() {
             let inc = base.evaluate(&m, &s, 1000);
             let full = base.evaluate_full(&m, &s, 1000);
-            prop_assert_eq!(inc, full);
+            prop_assert_eq!(&inc, &full);
+            // Both incremental ways: walking the affected flows, and reading them from a
+            // fast-engine table.
+            prop_assert_eq!(&base.evaluate_walk(&s, 1000), &full);
+            prop_assert_eq!(&base.evaluate_fast(&m, &s, 1000), &full);
+            // Few examples: the first of the full list.
+            let few = base.evaluate_walk(&s, 2);
+            prop_assert_eq!(&few.examples[..], &full.examples[..full.examples.len().min(2)]);
         }
     }
 
@@ -110,10 +117,24 @@ proptest! {
             let inc = base.evaluate(&m, &s, 1000);
             let full = base.evaluate_full(&m, &s, 1000);
             prop_assert_eq!(&inc, &full);
+            prop_assert_eq!(&base.evaluate_walk(&s, 1000), &full);
+            prop_assert_eq!(&base.evaluate_fast(&m, &s, 1000), &full);
             let fs = FailureSet { failed: s.iter().cloned().collect() };
-            let d = diff_tables(&before, &cell_table(&m, &fs, service()));
+            let after = cell_table(&m, &fs, service());
+            prop_assert_eq!(&base.evaluate_table(&s, &after, 1000), &full);
+            let d = diff_tables(&before, &after);
             prop_assert_eq!(&full.examples, &d.changes);
             prop_assert_eq!(full.lost, d.summary.lost);
+            let mut groups: std::collections::BTreeMap<(String, String), usize> = Default::default();
+            for c in d.changes.iter().filter(|c| c.kind == lztwin::analysis::diff::ChangeKind::Lost) {
+                *groups.entry((c.src.group.clone(), c.dst.group.clone())).or_default() += 1;
+            }
+            let by_group: Vec<((String, String), usize)> = full
+                .lost_by_group
+                .iter()
+                .map(|g| ((g.src.clone(), g.dst.clone()), g.flows))
+                .collect();
+            prop_assert_eq!(by_group, groups.into_iter().collect::<Vec<_>>());
         }
     }
 }

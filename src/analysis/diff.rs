@@ -353,28 +353,21 @@ pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> Cel
             hash_after_translation: false,
         }
     };
-    let mut ids: HashMap<(Half, Option<Half>), u32> = HashMap::new();
-    let mut outcomes = Vec::new();
+    // The matrix numbers its outcomes by first use, row-major: so does the table.
+    let outcomes: Vec<PathOutcome> = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            PathOutcome::from_summaries(&summary(&o.fwd), o.ret.as_ref().map(summary).as_ref())
+        })
+        .collect();
     let mut cells = vec![NO_FLOW; n * n];
-    // Neighbouring cells mostly share their outcome: look the hash map up only on change.
-    let mut last: Option<((Half, Option<Half>), u32)> = None;
-    for c in &m.cells {
-        let key = (c.fwd, c.ret);
-        let id = match last {
-            Some((k, id)) if k == key => id,
-            _ => {
-                let id = *ids.entry(key).or_insert_with(|| {
-                    outcomes.push(PathOutcome::from_summaries(
-                        &summary(&c.fwd),
-                        c.ret.as_ref().map(summary).as_ref(),
-                    ));
-                    outcomes.len() as u32 - 1
-                });
-                last = Some((key, id));
-                id
-            }
-        };
-        cells[c.src as usize * n + c.dst as usize] = id;
+    if n > 1 {
+        for (s, row) in m.cell_outcomes.chunks(n - 1).enumerate() {
+            let (before, after) = row.split_at(s.min(row.len()));
+            cells[s * n..s * n + before.len()].copy_from_slice(before);
+            cells[s * n + s + 1..s * n + s + 1 + after.len()].copy_from_slice(after);
+        }
     }
     CellTable {
         service,

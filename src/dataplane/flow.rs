@@ -41,23 +41,35 @@ impl Flow {
         let a = (self.src, self.src_port);
         let b = (self.dst, self.dst_port);
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |bytes: &[u8]| {
-            for x in bytes {
-                h ^= u64::from(*x);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        for (ip, port) in [lo, hi] {
-            match ip {
-                IpAddr::V4(v) => eat(&v.octets()),
-                IpAddr::V6(v) => eat(&v.octets()),
-            }
-            eat(&port.to_be_bytes());
-        }
-        eat(&[self.protocol.number().unwrap_or(255)]);
-        h
+        let h = hash_endpoint(hash_endpoint(HASH_BASIS, lo.0, lo.1), hi.0, hi.1);
+        hash_protocol(h, self.protocol)
     }
+}
+
+/// The FNV-1a offset basis [`Flow::symmetric_hash`] starts from.
+pub const HASH_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for x in bytes {
+        h ^= u64::from(*x);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// [`Flow::symmetric_hash`]'s state after one more endpoint (address and port): callers
+/// that hash many flows sharing an endpoint start from its state.
+pub fn hash_endpoint(h: u64, ip: IpAddr, port: u16) -> u64 {
+    let h = match ip {
+        IpAddr::V4(v) => fnv(h, &v.octets()),
+        IpAddr::V6(v) => fnv(h, &v.octets()),
+    };
+    fnv(h, &port.to_be_bytes())
+}
+
+/// [`Flow::symmetric_hash`]'s last step: the protocol number.
+pub fn hash_protocol(h: u64, protocol: Protocol) -> u64 {
+    fnv(h, &[protocol.number().unwrap_or(255)])
 }
 
 #[cfg(test)]
@@ -76,5 +88,14 @@ mod tests {
         assert_eq!(f.symmetric_hash(), f.reversed().symmetric_hash());
         let g = Flow { dst_port: 22, ..f };
         assert_ne!(f.symmetric_hash(), g.symmetric_hash());
+        // FNV-1a of 10.0.0.1, 49152, 10.1.0.1, 443, 6 (computed independently): the AZ
+        // and appliance choices of existing outputs depend on this value.
+        assert_eq!(f.symmetric_hash(), 0x1a59_9f20_1a55_ceac);
+        // Starting from a precomputed endpoint state gives the same hash.
+        let lo = hash_endpoint(HASH_BASIS, f.src, f.src_port);
+        assert_eq!(
+            hash_protocol(hash_endpoint(lo, f.dst, f.dst_port), f.protocol),
+            f.symmetric_hash()
+        );
     }
 }

@@ -26,6 +26,7 @@ use lpm::Lpm;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
 
 /// Components to treat as failed (by name or AWS id): AZs, subnets, interfaces,
 /// attachments, firewalls and firewall endpoints, VPC endpoints, NAT gateways, VGW
@@ -40,6 +41,47 @@ impl FailureSet {
     /// Whether an object with this name (and optional id) is failed.
     pub fn has(&self, name: &str, id: Option<&str>) -> bool {
         self.failed.contains(name) || id.is_some_and(|i| self.failed.contains(i))
+    }
+}
+
+/// A part of a compiled dataplane that failures do not change, shared between a
+/// dataplane and those derived from it with [`Dataplane::with_failures`]. Reads like the
+/// value it holds (indexing, methods, `for x in &shared`).
+#[derive(Debug)]
+pub(crate) struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    pub(crate) fn new(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a Shared<HashMap<K, V>> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::collections::hash_map::Iter<'a, K, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -63,24 +105,22 @@ pub enum Node {
 /// The compiled forwarding graph and the look-up structures the simulator walks.
 #[derive(Debug)]
 pub struct Dataplane {
-    /// The model it was compiled from.
-    pub model: Model,
+    /// The model it was compiled from (shared by the dataplanes derived with
+    /// [`Dataplane::with_failures`]).
+    pub model: Arc<Model>,
     /// Name/id index of the model.
-    pub index: Index,
+    pub index: Arc<Index>,
     /// What is failed.
     pub failures: FailureSet,
-    /// The forwarding graph: an edge per route (weight: the destination and how the
-    /// route got there) from a route table to its target, from an attachment to its
-    /// associated TGW route table, and from a site to its attachments.
-    pub graph: DiGraph<Node, String>,
-    /// Graph node of each forwarding context.
-    pub nodes: HashMap<Node, NodeIndex>,
+    /// The forwarding graph and the node of each forwarding context, built on first use
+    /// ([`Dataplane::graph`]).
+    graph: OnceLock<(DiGraph<Node, String>, HashMap<Node, NodeIndex>)>,
     /// What the twin could not model, said once per object.
     pub warnings: Vec<String>,
 
-    pub(crate) subnet_rt: Vec<Option<usize>>,
-    pub(crate) subnet_nacl: Vec<Option<usize>>,
-    pub(crate) subnet_vpc: Vec<Option<usize>>,
+    pub(crate) subnet_rt: Shared<Vec<Option<usize>>>,
+    pub(crate) subnet_nacl: Shared<Vec<Option<usize>>>,
+    pub(crate) subnet_vpc: Shared<Vec<Option<usize>>>,
     pub(crate) subnet_down: Vec<bool>,
     pub(crate) eni_down: Vec<bool>,
     pub(crate) nat_down: Vec<bool>,
@@ -88,27 +128,29 @@ pub struct Dataplane {
     pub(crate) fw_endpoint_down: HashSet<(usize, usize)>,
     pub(crate) attachment_down: Vec<bool>,
     pub(crate) vgw_conn_down: HashSet<(usize, usize)>,
-    pub(crate) rt_routes: Vec<Lpm<VpcRoute>>,
-    pub(crate) tgw_routes: Vec<Lpm<TgwRoute>>,
-    pub(crate) igw_edge_rt: Vec<Option<usize>>,
-    pub(crate) vgw_edge_rt: Vec<Option<usize>>,
-    pub(crate) vpc_igw: Vec<Option<usize>>,
-    pub(crate) private_owner: HashMap<(usize, IpAddr), Owner>,
-    pub(crate) public_owner: HashMap<IpAddr, Owner>,
-    pub(crate) vpc_attachment: HashMap<(usize, usize), usize>,
-    pub(crate) attachment_assoc: Vec<Option<usize>>,
-    pub(crate) attachment_azs: Vec<Vec<(String, usize)>>,
-    pub(crate) site_routes: Vec<Lpm<SiteRoute>>,
-    pub(crate) sg_members: HashMap<String, HashSet<IpAddr>>,
-    pub(crate) firewall_policy: Vec<Option<usize>>,
-    pub(crate) vpc_account: Vec<Option<String>>,
-    pub(crate) tgw_account: Vec<Option<String>>,
+    pub(crate) rt_routes: Shared<Vec<Lpm<VpcRoute>>>,
+    pub(crate) tgw_routes: Vec<Arc<Lpm<TgwRoute>>>,
+    /// The TGW route tables' candidate routes (to rebuild a table when failures change).
+    pub(crate) tgw_candidates: Shared<tables::TgwCandidates>,
+    pub(crate) igw_edge_rt: Shared<Vec<Option<usize>>>,
+    pub(crate) vgw_edge_rt: Shared<Vec<Option<usize>>>,
+    pub(crate) vpc_igw: Shared<Vec<Option<usize>>>,
+    pub(crate) private_owner: Shared<HashMap<(usize, IpAddr), Owner>>,
+    pub(crate) public_owner: Shared<HashMap<IpAddr, Owner>>,
+    pub(crate) vpc_attachment: Shared<HashMap<(usize, usize), usize>>,
+    pub(crate) attachment_assoc: Shared<Vec<Option<usize>>>,
+    pub(crate) attachment_azs: Shared<Vec<Vec<(String, usize)>>>,
+    pub(crate) site_routes: Shared<Vec<Lpm<SiteRoute>>>,
+    pub(crate) sg_members: Shared<HashMap<String, HashSet<IpAddr>>>,
+    pub(crate) firewall_policy: Shared<Vec<Option<usize>>>,
+    pub(crate) vpc_account: Shared<Vec<Option<String>>>,
+    pub(crate) tgw_account: Shared<Vec<Option<String>>>,
     /// The Network Load Balancer whose node each interface is, if any.
-    pub(crate) eni_nlb: Vec<Option<usize>>,
+    pub(crate) eni_nlb: Shared<Vec<Option<usize>>>,
     /// Failed Network Load Balancers.
     pub(crate) nlb_down: Vec<bool>,
     /// VPN tunnel outside addresses (AWS side) → (VGW, connection).
-    pub(crate) vgw_outside: HashMap<IpAddr, (usize, usize)>,
+    pub(crate) vgw_outside: Shared<HashMap<IpAddr, (usize, usize)>>,
 }
 
 impl Dataplane {
@@ -120,6 +162,32 @@ impl Dataplane {
     /// Compile a model with some components failed.
     pub fn compile_with_failures(model: &Model, failures: &FailureSet) -> Dataplane {
         tables::compile(model, failures)
+    }
+
+    /// This dataplane's model with `failures` failed (instead of this dataplane's own
+    /// failures): equal to [`Dataplane::compile_with_failures`] of the same model, but
+    /// cheap — everything failures do not change is shared with `self`, and only the
+    /// failure masks and the tables they feed are computed again. A failure sweep derives
+    /// one per scenario from the baseline's.
+    pub fn with_failures(&self, failures: &FailureSet) -> Dataplane {
+        tables::with_failures(self, failures)
+    }
+
+    /// The forwarding graph: an edge per route (weight: the destination and how the
+    /// route got there) from a route table to its target, from a TGW route table to an
+    /// attachment, from an attachment to its associated TGW route table, and from a site
+    /// to its attachments. Built on first use.
+    pub fn graph(&self) -> &DiGraph<Node, String> {
+        &self.graph_and_nodes().0
+    }
+
+    /// The graph node of each forwarding context (see [`Dataplane::graph`]).
+    pub fn nodes(&self) -> &HashMap<Node, NodeIndex> {
+        &self.graph_and_nodes().1
+    }
+
+    fn graph_and_nodes(&self) -> &(DiGraph<Node, String>, HashMap<Node, NodeIndex>) {
+        self.graph.get_or_init(|| tables::graph(self))
     }
 
     /// The VPC (index) of a subnet.

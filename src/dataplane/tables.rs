@@ -3,8 +3,8 @@
 //! equal prefix, address ownership, on-prem routing, failure masks and the graph.
 
 use super::lpm::Lpm;
-use super::{Dataplane, FailureSet, Node};
-use crate::model::derive::TgwRouteKind;
+use super::{Dataplane, FailureSet, Node, Shared};
+use crate::model::derive::{EffectiveTgwRoute, TgwRouteKind};
 use crate::model::{
     AttachmentType, ConnectionKind, Index, Model, ObjectKind, PropagationSource, RouteOrigin,
     RouteState, RouteTarget, VpcEndpointType, VpnRouting,
@@ -13,6 +13,7 @@ use ipnet::IpNet;
 use petgraph::graph::DiGraph;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
 
 /// Where a VPC route sends traffic, resolved to model indices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,62 +196,17 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
     let m = model;
     let ix = m.index();
     let mut warnings = Vec::new();
-
-    // --- failure masks -------------------------------------------------------------
-    let subnet_down: Vec<bool> = m
-        .subnets
-        .iter()
-        .map(|s| failures.failed.contains(&s.az) || failures.has(&s.name, s.id.as_deref()))
-        .collect();
+    let Masks {
+        subnet_down,
+        eni_down,
+        nat_down,
+        vpce_down,
+        fw_endpoint_down,
+        attachment_down,
+        vgw_conn_down,
+        nlb_down,
+    } = masks(m, &ix, failures);
     let subnet_ix = |name: &str| ix.get_kind(name, ObjectKind::Subnet);
-    let down_subnet = |name: &str| subnet_ix(name).map(|s| subnet_down[s]).unwrap_or(false);
-    let eni_down: Vec<bool> = m
-        .network_interfaces
-        .iter()
-        .map(|e| {
-            down_subnet(&e.subnet)
-                || failures.has(&e.name, e.id.as_deref())
-                || e.instance
-                    .as_deref()
-                    .is_some_and(|i| failures.failed.contains(i))
-        })
-        .collect();
-    let nat_down: Vec<bool> = m
-        .nat_gateways
-        .iter()
-        .map(|n| down_subnet(&n.subnet) || failures.has(&n.name, n.id.as_deref()))
-        .collect();
-    let vpce_down: Vec<bool> = m
-        .vpc_endpoints
-        .iter()
-        .map(|e| {
-            e.subnet.as_deref().is_some_and(down_subnet) || failures.has(&e.name, e.id.as_deref())
-        })
-        .collect();
-    let mut fw_endpoint_down = HashSet::new();
-    for (fi, f) in m.firewalls.iter().enumerate() {
-        for (ei, e) in f.endpoints.iter().enumerate() {
-            if down_subnet(&e.subnet)
-                || failures.has(&e.name, e.id.as_deref())
-                || failures.has(&f.name, f.id.as_deref())
-            {
-                fw_endpoint_down.insert((fi, ei));
-            }
-        }
-    }
-    let attachment_down: Vec<bool> = m
-        .transit_gateway_attachments
-        .iter()
-        .map(|a| !a.available || failures.has(&a.name, a.id.as_deref()))
-        .collect();
-    let mut vgw_conn_down = HashSet::new();
-    for (gi, g) in m.vpn_gateways.iter().enumerate() {
-        for (ci, c) in g.connections.iter().enumerate() {
-            if failures.has(&c.name, c.id.as_deref()) || failures.has(&g.name, g.id.as_deref()) {
-                vgw_conn_down.insert((gi, ci));
-            }
-        }
-    }
 
     // --- per-subnet facts ----------------------------------------------------------
     let subnet_vpc: Vec<Option<usize>> = m
@@ -268,110 +224,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         .collect();
 
     // --- VPC route tables ----------------------------------------------------------
-    let mut rt_routes = Vec::with_capacity(m.route_tables.len());
-    let better = |new: &VpcRoute, old: &VpcRoute| new.rank < old.rank;
-    for rt in &m.route_tables {
-        let mut t: Lpm<VpcRoute> = Lpm::new();
-        let vpc = ix.get_kind(&rt.vpc, ObjectKind::Vpc);
-        if let Some(v) = vpc {
-            // Every route table holds the local route for each VPC CIDR.
-            for c in &m.vpcs[v].cidrs {
-                t.insert_preferred(
-                    *c,
-                    VpcRoute {
-                        target: Target::Local,
-                        blackhole: false,
-                        rank: 0,
-                        detail: format!("{c} → local"),
-                    },
-                    better,
-                );
-            }
-        }
-        for r in &rt.routes {
-            let target = resolve_target(m, &ix, &r.target);
-            if let Target::Missing(n) = &target {
-                warnings.push(format!(
-                    "route table {}: route target `{n}` is not in the model; the route is treated as a blackhole",
-                    rt.name
-                ));
-            }
-            let blackhole =
-                r.state == RouteState::Blackhole || matches!(target, Target::Missing(_));
-            let origin_text = match r.origin {
-                RouteOrigin::Local => "local",
-                RouteOrigin::Static => "static",
-                RouteOrigin::Propagated => "propagated",
-            };
-            let mut dests: Vec<(IpNet, bool)> = Vec::new();
-            if let Some(d) = r.destination {
-                dests.push((d, false));
-            }
-            if let Some(pl) = &r.destination_prefix_list {
-                match ix.get_kind(pl, ObjectKind::PrefixList) {
-                    Some(p) => dests.extend(m.prefix_lists[p].entries.iter().map(|e| (*e, true))),
-                    None => warnings.push(format!(
-                        "route table {}: prefix list `{pl}` is not in the model; its route is ignored",
-                        rt.name
-                    )),
-                }
-            }
-            for (d, via_pl) in dests {
-                let rank = vpc_rank(r.origin, r.propagation, via_pl);
-                let via = if via_pl {
-                    format!(
-                        " via {}",
-                        r.destination_prefix_list.clone().unwrap_or_default()
-                    )
-                } else {
-                    String::new()
-                };
-                t.insert_preferred(
-                    d,
-                    VpcRoute {
-                        detail: format!(
-                            "{d}{via} → {} ({origin_text}{})",
-                            target_text(m, &target),
-                            if blackhole { ", blackhole" } else { "" }
-                        ),
-                        target: target.clone(),
-                        blackhole,
-                        rank,
-                    },
-                    better,
-                );
-            }
-        }
-        // Route propagation from a virtual private gateway.
-        for g in &rt.propagating_vgws {
-            let Some(gi) = ix.get_kind(g, ObjectKind::VpnGateway) else {
-                continue;
-            };
-            for (ci, c) in m.vpn_gateways[gi].connections.iter().enumerate() {
-                if vgw_conn_down.contains(&(gi, ci)) {
-                    continue;
-                }
-                let (rank, how) = match (c.kind, c.routing) {
-                    (ConnectionKind::DirectConnect, _) => (3, "propagated dx"),
-                    (ConnectionKind::Vpn, VpnRouting::Static) => (4, "propagated vpn static"),
-                    (ConnectionKind::Vpn, VpnRouting::Bgp) => (5, "propagated vpn bgp"),
-                };
-                for p in connection_prefixes(m, &c.advertised_prefixes, &c.site) {
-                    t.insert_preferred(
-                        p,
-                        VpcRoute {
-                            target: Target::VpnGateway(gi),
-                            blackhole: false,
-                            rank,
-                            detail: format!("{p} → vgw {} ({how} over {})", g, c.name),
-                        },
-                        better,
-                    );
-                }
-            }
-        }
-        rt_routes.push(t);
-    }
+    let rt_routes = vpc_route_tables(m, &ix, &vgw_conn_down, &mut warnings);
 
     // --- gateway (edge) route tables ------------------------------------------------
     let mut igw_edge_rt = vec![None; m.internet_gateways.len()];
@@ -464,9 +317,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
     // Each node of a Network Load Balancer is a network interface of role
     // `load_balancer`; the walk hands what reaches it to the load balancer.
     let mut eni_nlb: Vec<Option<usize>> = vec![None; m.network_interfaces.len()];
-    let mut nlb_down = Vec::with_capacity(m.network_load_balancers.len());
     for (li, lb) in m.network_load_balancers.iter().enumerate() {
-        nlb_down.push(failures.has(&lb.name, lb.id.as_deref()));
         for n in &lb.nodes {
             if let Some(e) = ix.get_kind(n, ObjectKind::NetworkInterface) {
                 eni_nlb[e] = Some(li);
@@ -511,99 +362,561 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
     }
 
     // --- Transit Gateway ------------------------------------------------------------
-    let mut vpc_attachment = HashMap::new();
-    let mut attachment_assoc = Vec::with_capacity(m.transit_gateway_attachments.len());
-    let mut attachment_azs = Vec::with_capacity(m.transit_gateway_attachments.len());
-    for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
-        let tgw = ix.get_kind(&a.transit_gateway, ObjectKind::TransitGateway);
-        if a.attachment_type == AttachmentType::Vpc && !attachment_down[ai] {
-            if let (Some(v), Some(t)) = (
-                a.vpc
-                    .as_deref()
-                    .and_then(|v| ix.get_kind(v, ObjectKind::Vpc)),
-                tgw,
-            ) {
-                vpc_attachment.entry((v, t)).or_insert(ai);
-            }
-        }
-        // The association decides the route table for traffic arriving from the
-        // attachment; without one, the TGW's default association table if enabled.
-        let assoc = a
-            .association
-            .as_deref()
-            .and_then(|r| ix.get_kind(r, ObjectKind::TransitGatewayRouteTable))
-            .or_else(|| {
-                let t = &m.transit_gateways[tgw?];
-                if a.association.is_none() && t.default_route_table_association {
-                    ix.get_kind(
-                        t.default_route_table.as_deref()?,
-                        ObjectKind::TransitGatewayRouteTable,
-                    )
-                } else {
-                    None
-                }
-            });
-        attachment_assoc.push(assoc);
-        let mut azs: Vec<(String, usize)> = a
-            .subnets
-            .iter()
-            .filter_map(|s| subnet_ix(s))
-            .filter(|s| !subnet_down[*s])
-            .map(|s| (m.subnets[s].az.clone(), s))
-            .collect();
-        azs.sort();
-        azs.dedup_by(|x, y| x.0 == y.0);
-        attachment_azs.push(azs);
-    }
-    let mut tgw_routes = Vec::with_capacity(m.transit_gateway_route_tables.len());
-    for (ti, trt) in m.transit_gateway_route_tables.iter().enumerate() {
-        let mut t: Lpm<TgwRoute> = Lpm::new();
-        for r in m.transit_gateway_routes(ti, &ix) {
-            let attachment = match r.attachment {
-                Some(a) if attachment_down[a] => {
-                    // A propagated route leaves with its attachment; a static route to a
-                    // deleted/failed attachment stays as a blackhole.
-                    if matches!(
-                        r.kind,
-                        TgwRouteKind::Static | TgwRouteKind::PrefixListReference
-                    ) {
-                        None
-                    } else {
-                        continue;
-                    }
-                }
-                a => a,
-            };
-            let kind_text = match r.kind {
-                TgwRouteKind::Static => "static",
-                TgwRouteKind::PrefixListReference => "prefix-list reference",
-                TgwRouteKind::PropagatedVpc => "propagated by a VPC",
-                TgwRouteKind::PropagatedDirectConnect => "propagated by Direct Connect",
-                TgwRouteKind::PropagatedConnect => "propagated by Connect",
-                TgwRouteKind::PropagatedVpn => "propagated by VPN",
-            };
-            let detail = match attachment {
-                Some(a) => format!(
-                    "{} → {} ({kind_text})",
-                    r.destination, m.transit_gateway_attachments[a].name
-                ),
-                None => format!("{} → blackhole ({kind_text})", r.destination),
-            };
-            t.insert_preferred(
-                r.destination,
-                TgwRoute {
-                    attachment,
-                    kind: r.kind,
-                    detail,
-                },
-                |new, old| new.kind < old.kind,
-            );
-        }
-        let _ = trt;
-        tgw_routes.push(t);
-    }
+    let vpc_attachment = vpc_attachments(m, &ix, &attachment_down);
+    let attachment_assoc = attachment_associations(m, &ix);
+    let attachment_azs = attachment_azs(m, &ix, &subnet_down);
+    let tgw_candidates = tgw_candidates(m, &ix);
+    let tgw_routes: Vec<Arc<Lpm<TgwRoute>>> = tgw_candidates
+        .routes
+        .iter()
+        .map(|c| Arc::new(tgw_table(m, c, &attachment_down)))
+        .collect();
 
     // --- on-premises routing: what AWS advertises to each site ----------------------
+    let site_routes = site_routes(
+        m,
+        &ix,
+        &attachment_down,
+        &vgw_conn_down,
+        &attachment_assoc,
+        &tgw_routes,
+    );
+
+    // --- Network Firewall policies ---------------------------------------------------
+    let firewall_policy: Vec<Option<usize>> = m
+        .firewalls
+        .iter()
+        .map(|f| {
+            let p = ix.get_kind(&f.policy, ObjectKind::FirewallPolicy);
+            if p.is_none() {
+                warnings.push(format!(
+                    "firewall {}: policy `{}` is not in the model; the firewall passes everything",
+                    f.name, f.policy
+                ));
+            }
+            p
+        })
+        .collect();
+    for g in &m.rule_groups {
+        if g.domain_list.is_some() {
+            warnings.push(format!(
+                "rule group {}: domain-list rules are recorded but not evaluated (5-tuple rules only)",
+                g.name
+            ));
+        }
+        if g.rules_string.is_some() {
+            warnings.push(format!(
+                "rule group {}: Suricata rule strings are recorded but not evaluated (5-tuple rules only)",
+                g.name
+            ));
+        }
+    }
+
+    warnings.sort();
+    warnings.dedup();
+    Dataplane {
+        model: Arc::new(m.clone()),
+        index: Arc::new(ix),
+        failures: failures.clone(),
+        graph: OnceLock::new(),
+        warnings,
+        subnet_rt: Shared::new(subnet_rt),
+        subnet_nacl: Shared::new(subnet_nacl),
+        subnet_vpc: Shared::new(subnet_vpc),
+        subnet_down,
+        eni_down,
+        nat_down,
+        vpce_down,
+        fw_endpoint_down,
+        attachment_down,
+        vgw_conn_down,
+        rt_routes: Shared::new(rt_routes),
+        tgw_routes,
+        tgw_candidates: Shared::new(tgw_candidates),
+        igw_edge_rt: Shared::new(igw_edge_rt),
+        vgw_edge_rt: Shared::new(vgw_edge_rt),
+        vpc_igw: Shared::new(vpc_igw),
+        private_owner: Shared::new(private_owner),
+        public_owner: Shared::new(public_owner),
+        vpc_attachment: Shared::new(vpc_attachment),
+        attachment_assoc: Shared::new(attachment_assoc),
+        attachment_azs: Shared::new(attachment_azs),
+        site_routes: Shared::new(site_routes),
+        sg_members: Shared::new(sg_members),
+        firewall_policy: Shared::new(firewall_policy),
+        vpc_account: Shared::new(vpc_account),
+        tgw_account: Shared::new(tgw_account),
+        eni_nlb: Shared::new(eni_nlb),
+        nlb_down,
+        vgw_outside: Shared::new(vgw_outside),
+    }
+}
+
+/// `base` with `failures` failed instead of its own failures: equal to
+/// [`compile`]`(base.model, failures)`. What does not depend on failures (the model, its
+/// index, addresses, filters, associations, …) is shared with `base`; the failure masks
+/// are computed again, and only the tables a changed mask feeds are rebuilt: the VPC
+/// route tables when a VGW connection's state changes (its propagated routes), a TGW
+/// route table when an attachment with a candidate route in it changes state (its
+/// propagated routes withdrawn, its static routes blackholed), the attachments' AZs when
+/// a subnet's state changes, and what AWS advertises on-premises when any of its inputs
+/// changed.
+pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplane {
+    let m = &*base.model;
+    let ix = &*base.index;
+    let k = masks(m, ix, failures);
+    let rt_routes = if k.vgw_conn_down == base.vgw_conn_down {
+        base.rt_routes.clone()
+    } else {
+        // Warnings do not depend on failures: `base` holds them already.
+        Shared::new(vpc_route_tables(m, ix, &k.vgw_conn_down, &mut Vec::new()))
+    };
+    let changed: Vec<usize> = (0..k.attachment_down.len())
+        .filter(|&a| k.attachment_down[a] != base.attachment_down[a])
+        .collect();
+    let mut tgw_routes = base.tgw_routes.clone();
+    let mut rebuilt = vec![false; tgw_routes.len()];
+    for &a in &changed {
+        for &t in &base.tgw_candidates.tables_of[a] {
+            if !rebuilt[t] {
+                rebuilt[t] = true;
+                tgw_routes[t] = Arc::new(tgw_table(
+                    m,
+                    &base.tgw_candidates.routes[t],
+                    &k.attachment_down,
+                ));
+            }
+        }
+    }
+    let vpc_attachment = if changed.is_empty() {
+        base.vpc_attachment.clone()
+    } else {
+        Shared::new(vpc_attachments(m, ix, &k.attachment_down))
+    };
+    let attachment_azs = if k.subnet_down == base.subnet_down {
+        base.attachment_azs.clone()
+    } else {
+        Shared::new(attachment_azs(m, ix, &k.subnet_down))
+    };
+    // Site routes read the site attachments' states, their associated tables and the VGW
+    // connections' states.
+    let sites_changed = k.vgw_conn_down != base.vgw_conn_down
+        || m.transit_gateway_attachments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.site.is_some())
+            .any(|(ai, _)| {
+                k.attachment_down[ai] != base.attachment_down[ai]
+                    || base.attachment_assoc[ai].is_some_and(|t| rebuilt[t])
+            });
+    let site_routes = if sites_changed {
+        Shared::new(site_routes(
+            m,
+            ix,
+            &k.attachment_down,
+            &k.vgw_conn_down,
+            &base.attachment_assoc,
+            &tgw_routes,
+        ))
+    } else {
+        base.site_routes.clone()
+    };
+    Dataplane {
+        model: Arc::clone(&base.model),
+        index: Arc::clone(&base.index),
+        failures: failures.clone(),
+        graph: OnceLock::new(),
+        warnings: base.warnings.clone(),
+        subnet_rt: base.subnet_rt.clone(),
+        subnet_nacl: base.subnet_nacl.clone(),
+        subnet_vpc: base.subnet_vpc.clone(),
+        subnet_down: k.subnet_down,
+        eni_down: k.eni_down,
+        nat_down: k.nat_down,
+        vpce_down: k.vpce_down,
+        fw_endpoint_down: k.fw_endpoint_down,
+        attachment_down: k.attachment_down,
+        vgw_conn_down: k.vgw_conn_down,
+        rt_routes,
+        tgw_routes,
+        tgw_candidates: base.tgw_candidates.clone(),
+        igw_edge_rt: base.igw_edge_rt.clone(),
+        vgw_edge_rt: base.vgw_edge_rt.clone(),
+        vpc_igw: base.vpc_igw.clone(),
+        private_owner: base.private_owner.clone(),
+        public_owner: base.public_owner.clone(),
+        vpc_attachment,
+        attachment_assoc: base.attachment_assoc.clone(),
+        attachment_azs,
+        site_routes,
+        sg_members: base.sg_members.clone(),
+        firewall_policy: base.firewall_policy.clone(),
+        vpc_account: base.vpc_account.clone(),
+        tgw_account: base.tgw_account.clone(),
+        eni_nlb: base.eni_nlb.clone(),
+        nlb_down: k.nlb_down,
+        vgw_outside: base.vgw_outside.clone(),
+    }
+}
+
+/// The failure masks: what is down with `failures` failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Masks {
+    subnet_down: Vec<bool>,
+    eni_down: Vec<bool>,
+    nat_down: Vec<bool>,
+    vpce_down: Vec<bool>,
+    fw_endpoint_down: HashSet<(usize, usize)>,
+    attachment_down: Vec<bool>,
+    vgw_conn_down: HashSet<(usize, usize)>,
+    nlb_down: Vec<bool>,
+}
+
+fn masks(m: &Model, ix: &Index, failures: &FailureSet) -> Masks {
+    let subnet_down: Vec<bool> = m
+        .subnets
+        .iter()
+        .map(|s| failures.failed.contains(&s.az) || failures.has(&s.name, s.id.as_deref()))
+        .collect();
+    let subnet_ix = |name: &str| ix.get_kind(name, ObjectKind::Subnet);
+    let down_subnet = |name: &str| subnet_ix(name).map(|s| subnet_down[s]).unwrap_or(false);
+    let eni_down: Vec<bool> = m
+        .network_interfaces
+        .iter()
+        .map(|e| {
+            down_subnet(&e.subnet)
+                || failures.has(&e.name, e.id.as_deref())
+                || e.instance
+                    .as_deref()
+                    .is_some_and(|i| failures.failed.contains(i))
+        })
+        .collect();
+    let nat_down: Vec<bool> = m
+        .nat_gateways
+        .iter()
+        .map(|n| down_subnet(&n.subnet) || failures.has(&n.name, n.id.as_deref()))
+        .collect();
+    let vpce_down: Vec<bool> = m
+        .vpc_endpoints
+        .iter()
+        .map(|e| {
+            e.subnet.as_deref().is_some_and(down_subnet) || failures.has(&e.name, e.id.as_deref())
+        })
+        .collect();
+    let mut fw_endpoint_down = HashSet::new();
+    for (fi, f) in m.firewalls.iter().enumerate() {
+        for (ei, e) in f.endpoints.iter().enumerate() {
+            if down_subnet(&e.subnet)
+                || failures.has(&e.name, e.id.as_deref())
+                || failures.has(&f.name, f.id.as_deref())
+            {
+                fw_endpoint_down.insert((fi, ei));
+            }
+        }
+    }
+    let attachment_down: Vec<bool> = m
+        .transit_gateway_attachments
+        .iter()
+        .map(|a| !a.available || failures.has(&a.name, a.id.as_deref()))
+        .collect();
+    let mut vgw_conn_down = HashSet::new();
+    for (gi, g) in m.vpn_gateways.iter().enumerate() {
+        for (ci, c) in g.connections.iter().enumerate() {
+            if failures.has(&c.name, c.id.as_deref()) || failures.has(&g.name, g.id.as_deref()) {
+                vgw_conn_down.insert((gi, ci));
+            }
+        }
+    }
+    let nlb_down = m
+        .network_load_balancers
+        .iter()
+        .map(|lb| failures.has(&lb.name, lb.id.as_deref()))
+        .collect();
+    Masks {
+        subnet_down,
+        eni_down,
+        nat_down,
+        vpce_down,
+        fw_endpoint_down,
+        attachment_down,
+        vgw_conn_down,
+        nlb_down,
+    }
+}
+
+/// The VPC route tables (longest-prefix-match tries) with the VGW connections in
+/// `vgw_conn_down` down (their propagated routes withdrawn).
+fn vpc_route_tables(
+    m: &Model,
+    ix: &Index,
+    vgw_conn_down: &HashSet<(usize, usize)>,
+    warnings: &mut Vec<String>,
+) -> Vec<Lpm<VpcRoute>> {
+    let mut rt_routes = Vec::with_capacity(m.route_tables.len());
+    let better = |new: &VpcRoute, old: &VpcRoute| new.rank < old.rank;
+    for rt in &m.route_tables {
+        let mut t: Lpm<VpcRoute> = Lpm::new();
+        let vpc = ix.get_kind(&rt.vpc, ObjectKind::Vpc);
+        if let Some(v) = vpc {
+            // Every route table holds the local route for each VPC CIDR.
+            for c in &m.vpcs[v].cidrs {
+                t.insert_preferred(
+                    *c,
+                    VpcRoute {
+                        target: Target::Local,
+                        blackhole: false,
+                        rank: 0,
+                        detail: format!("{c} → local"),
+                    },
+                    better,
+                );
+            }
+        }
+        for r in &rt.routes {
+            let target = resolve_target(m, ix, &r.target);
+            if let Target::Missing(n) = &target {
+                warnings.push(format!(
+                    "route table {}: route target `{n}` is not in the model; the route is treated as a blackhole",
+                    rt.name
+                ));
+            }
+            let blackhole =
+                r.state == RouteState::Blackhole || matches!(target, Target::Missing(_));
+            let origin_text = match r.origin {
+                RouteOrigin::Local => "local",
+                RouteOrigin::Static => "static",
+                RouteOrigin::Propagated => "propagated",
+            };
+            let mut dests: Vec<(IpNet, bool)> = Vec::new();
+            if let Some(d) = r.destination {
+                dests.push((d, false));
+            }
+            if let Some(pl) = &r.destination_prefix_list {
+                match ix.get_kind(pl, ObjectKind::PrefixList) {
+                    Some(p) => dests.extend(m.prefix_lists[p].entries.iter().map(|e| (*e, true))),
+                    None => warnings.push(format!(
+                        "route table {}: prefix list `{pl}` is not in the model; its route is ignored",
+                        rt.name
+                    )),
+                }
+            }
+            for (d, via_pl) in dests {
+                let rank = vpc_rank(r.origin, r.propagation, via_pl);
+                let via = if via_pl {
+                    format!(
+                        " via {}",
+                        r.destination_prefix_list.clone().unwrap_or_default()
+                    )
+                } else {
+                    String::new()
+                };
+                t.insert_preferred(
+                    d,
+                    VpcRoute {
+                        detail: format!(
+                            "{d}{via} → {} ({origin_text}{})",
+                            target_text(m, &target),
+                            if blackhole { ", blackhole" } else { "" }
+                        ),
+                        target: target.clone(),
+                        blackhole,
+                        rank,
+                    },
+                    better,
+                );
+            }
+        }
+        // Route propagation from a virtual private gateway.
+        for g in &rt.propagating_vgws {
+            let Some(gi) = ix.get_kind(g, ObjectKind::VpnGateway) else {
+                continue;
+            };
+            for (ci, c) in m.vpn_gateways[gi].connections.iter().enumerate() {
+                if vgw_conn_down.contains(&(gi, ci)) {
+                    continue;
+                }
+                let (rank, how) = match (c.kind, c.routing) {
+                    (ConnectionKind::DirectConnect, _) => (3, "propagated dx"),
+                    (ConnectionKind::Vpn, VpnRouting::Static) => (4, "propagated vpn static"),
+                    (ConnectionKind::Vpn, VpnRouting::Bgp) => (5, "propagated vpn bgp"),
+                };
+                for p in connection_prefixes(m, &c.advertised_prefixes, &c.site) {
+                    t.insert_preferred(
+                        p,
+                        VpcRoute {
+                            target: Target::VpnGateway(gi),
+                            blackhole: false,
+                            rank,
+                            detail: format!("{p} → vgw {} ({how} over {})", g, c.name),
+                        },
+                        better,
+                    );
+                }
+            }
+        }
+        rt_routes.push(t);
+    }
+    rt_routes
+}
+
+/// The failure-independent inputs of the TGW route tables: per table, every candidate
+/// route (before failed attachments are withdrawn); per attachment, the tables holding a
+/// candidate route to it.
+#[derive(Debug)]
+pub(crate) struct TgwCandidates {
+    routes: Vec<Vec<EffectiveTgwRoute>>,
+    tables_of: Vec<Vec<usize>>,
+}
+
+fn tgw_candidates(m: &Model, ix: &Index) -> TgwCandidates {
+    let routes: Vec<Vec<EffectiveTgwRoute>> = (0..m.transit_gateway_route_tables.len())
+        .map(|ti| m.transit_gateway_routes(ti, ix))
+        .collect();
+    let mut tables_of: Vec<Vec<usize>> = vec![Vec::new(); m.transit_gateway_attachments.len()];
+    for (ti, rs) in routes.iter().enumerate() {
+        for a in rs.iter().filter_map(|r| r.attachment) {
+            if let Some(t) = tables_of.get_mut(a) {
+                if t.last() != Some(&ti) {
+                    t.push(ti);
+                }
+            }
+        }
+    }
+    TgwCandidates { routes, tables_of }
+}
+
+/// One TGW route table from its candidate routes, with the attachments in
+/// `attachment_down` failed.
+fn tgw_table(
+    m: &Model,
+    candidates: &[EffectiveTgwRoute],
+    attachment_down: &[bool],
+) -> Lpm<TgwRoute> {
+    let mut t: Lpm<TgwRoute> = Lpm::new();
+    for r in candidates {
+        let attachment = match r.attachment {
+            Some(a) if attachment_down[a] => {
+                // A propagated route leaves with its attachment; a static route to a
+                // deleted/failed attachment stays as a blackhole.
+                if matches!(
+                    r.kind,
+                    TgwRouteKind::Static | TgwRouteKind::PrefixListReference
+                ) {
+                    None
+                } else {
+                    continue;
+                }
+            }
+            a => a,
+        };
+        let kind_text = match r.kind {
+            TgwRouteKind::Static => "static",
+            TgwRouteKind::PrefixListReference => "prefix-list reference",
+            TgwRouteKind::PropagatedVpc => "propagated by a VPC",
+            TgwRouteKind::PropagatedDirectConnect => "propagated by Direct Connect",
+            TgwRouteKind::PropagatedConnect => "propagated by Connect",
+            TgwRouteKind::PropagatedVpn => "propagated by VPN",
+        };
+        let detail = match attachment {
+            Some(a) => format!(
+                "{} → {} ({kind_text})",
+                r.destination, m.transit_gateway_attachments[a].name
+            ),
+            None => format!("{} → blackhole ({kind_text})", r.destination),
+        };
+        t.insert_preferred(
+            r.destination,
+            TgwRoute {
+                attachment,
+                kind: r.kind,
+                detail,
+            },
+            |new, old| new.kind < old.kind,
+        );
+    }
+    t
+}
+
+/// The VPC attachment of each (VPC, TGW) pair that is up (the first one listed).
+fn vpc_attachments(
+    m: &Model,
+    ix: &Index,
+    attachment_down: &[bool],
+) -> HashMap<(usize, usize), usize> {
+    let mut vpc_attachment = HashMap::new();
+    for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
+        if a.attachment_type != AttachmentType::Vpc || attachment_down[ai] {
+            continue;
+        }
+        let tgw = ix.get_kind(&a.transit_gateway, ObjectKind::TransitGateway);
+        if let (Some(v), Some(t)) = (
+            a.vpc
+                .as_deref()
+                .and_then(|v| ix.get_kind(v, ObjectKind::Vpc)),
+            tgw,
+        ) {
+            vpc_attachment.entry((v, t)).or_insert(ai);
+        }
+    }
+    vpc_attachment
+}
+
+/// Per attachment, its AZs that are up, each with the attachment's subnet there (the
+/// first by name), sorted by AZ.
+fn attachment_azs(m: &Model, ix: &Index, subnet_down: &[bool]) -> Vec<Vec<(String, usize)>> {
+    m.transit_gateway_attachments
+        .iter()
+        .map(|a| {
+            let mut azs: Vec<(String, usize)> = a
+                .subnets
+                .iter()
+                .filter_map(|s| ix.get_kind(s, ObjectKind::Subnet))
+                .filter(|s| !subnet_down[*s])
+                .map(|s| (m.subnets[s].az.clone(), s))
+                .collect();
+            azs.sort();
+            azs.dedup_by(|x, y| x.0 == y.0);
+            azs
+        })
+        .collect()
+}
+
+/// The association of each attachment: the route table for traffic arriving from it.
+fn attachment_associations(m: &Model, ix: &Index) -> Vec<Option<usize>> {
+    m.transit_gateway_attachments
+        .iter()
+        .map(|a| {
+            let tgw = ix.get_kind(&a.transit_gateway, ObjectKind::TransitGateway);
+            // The association decides the route table for traffic arriving from the
+            // attachment; without one, the TGW's default association table if enabled.
+            a.association
+                .as_deref()
+                .and_then(|r| ix.get_kind(r, ObjectKind::TransitGatewayRouteTable))
+                .or_else(|| {
+                    let t = &m.transit_gateways[tgw?];
+                    if a.association.is_none() && t.default_route_table_association {
+                        ix.get_kind(
+                            t.default_route_table.as_deref()?,
+                            ObjectKind::TransitGatewayRouteTable,
+                        )
+                    } else {
+                        None
+                    }
+                })
+        })
+        .collect()
+}
+
+/// What AWS advertises to each on-premises site, with the given attachments and VGW
+/// connections down.
+fn site_routes(
+    m: &Model,
+    ix: &Index,
+    attachment_down: &[bool],
+    vgw_conn_down: &HashSet<(usize, usize)>,
+    attachment_assoc: &[Option<usize>],
+    tgw_routes: &[Arc<Lpm<TgwRoute>>],
+) -> Vec<Lpm<SiteRoute>> {
     let mut site_routes: Vec<Lpm<SiteRoute>> = Vec::with_capacity(m.onprem_sites.len());
     for site in &m.onprem_sites {
         let mut t: Lpm<SiteRoute> = Lpm::new();
@@ -672,38 +985,21 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         }
         site_routes.push(t);
     }
+    site_routes
+}
 
-    // --- Network Firewall policies ---------------------------------------------------
-    let firewall_policy: Vec<Option<usize>> = m
-        .firewalls
-        .iter()
-        .map(|f| {
-            let p = ix.get_kind(&f.policy, ObjectKind::FirewallPolicy);
-            if p.is_none() {
-                warnings.push(format!(
-                    "firewall {}: policy `{}` is not in the model; the firewall passes everything",
-                    f.name, f.policy
-                ));
-            }
-            p
-        })
-        .collect();
-    for g in &m.rule_groups {
-        if g.domain_list.is_some() {
-            warnings.push(format!(
-                "rule group {}: domain-list rules are recorded but not evaluated (5-tuple rules only)",
-                g.name
-            ));
-        }
-        if g.rules_string.is_some() {
-            warnings.push(format!(
-                "rule group {}: Suricata rule strings are recorded but not evaluated (5-tuple rules only)",
-                g.name
-            ));
-        }
-    }
-
-    // --- the forwarding graph ---------------------------------------------------------
+/// The forwarding graph of compiled tables (see [`Dataplane::graph`]).
+pub(super) fn graph(
+    dp: &Dataplane,
+) -> (
+    DiGraph<Node, String>,
+    HashMap<Node, petgraph::graph::NodeIndex>,
+) {
+    let m = &*dp.model;
+    let rt_routes = &*dp.rt_routes;
+    let tgw_routes = &dp.tgw_routes;
+    let attachment_assoc = &*dp.attachment_assoc;
+    let site_routes = &*dp.site_routes;
     let mut graph: DiGraph<Node, String> = DiGraph::new();
     let mut nodes: HashMap<Node, petgraph::graph::NodeIndex> = HashMap::new();
     let mut node = |graph: &mut DiGraph<Node, String>, n: Node| {
@@ -751,45 +1047,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         graph.add_edge(internet, g, "ingress".into());
         graph.add_edge(g, internet, "egress".into());
     }
-
-    warnings.sort();
-    warnings.dedup();
-    Dataplane {
-        model: m.clone(),
-        index: ix,
-        failures: failures.clone(),
-        graph,
-        nodes,
-        warnings,
-        subnet_rt,
-        subnet_nacl,
-        subnet_vpc,
-        subnet_down,
-        eni_down,
-        nat_down,
-        vpce_down,
-        fw_endpoint_down,
-        attachment_down,
-        vgw_conn_down,
-        rt_routes,
-        tgw_routes,
-        igw_edge_rt,
-        vgw_edge_rt,
-        vpc_igw,
-        private_owner,
-        public_owner,
-        vpc_attachment,
-        attachment_assoc,
-        attachment_azs,
-        site_routes,
-        sg_members,
-        firewall_policy,
-        vpc_account,
-        tgw_account,
-        eni_nlb,
-        nlb_down,
-        vgw_outside,
-    }
+    (graph, nodes)
 }
 
 /// The prefixes a VGW connection advertises: its own list, else its site's.

@@ -144,7 +144,7 @@ impl HtmlReport<'_> {
             for e in &mx.endpoints {
                 flows.entry(e.account.as_str()).or_default().0 += 1;
             }
-            for c in &mx.cells {
+            for ref c in mx.cells() {
                 if let Some(e) = mx.endpoints.get(c.src as usize) {
                     let f = flows.entry(e.account.as_str()).or_default();
                     f.1 += 1;
@@ -216,7 +216,7 @@ impl HtmlReport<'_> {
         for m in &self.matrices {
             let (total, reachable, inspected) = m.totals();
             let mut denied = 0;
-            for c in &m.cells {
+            for ref c in m.cells() {
                 if m.class(c) == crate::analysis::matrix::CellClass::Denied {
                     denied += 1;
                 }
@@ -293,12 +293,12 @@ impl HtmlReport<'_> {
             "<h3>Endpoint pairs ({} {})</h3>",
             m.service.protocol, m.service.dst_port
         );
-        if m.cells.len() > self.max_cells {
+        if m.cell_count() > self.max_cells {
             let _ = writeln!(
                 out,
                 "<p class=muted>The first {} of {} pairs; the CSV and JSON files hold them all.</p>",
                 self.max_cells,
-                m.cells.len()
+                m.cell_count()
             );
         }
         table_head(
@@ -317,7 +317,7 @@ impl HtmlReport<'_> {
                 "reply",
             ],
         );
-        for c in m.cells.iter().take(self.max_cells) {
+        for ref c in m.cells().take(self.max_cells) {
             let (Some(s), Some(d)) = (
                 m.endpoints.get(c.src as usize),
                 m.endpoints.get(c.dst as usize),

@@ -102,7 +102,7 @@ pub fn write_csv<W: Write>(m: &Matrix, w: W) -> io::Result<()> {
             }
         }
     };
-    for c in &m.cells {
+    for ref c in m.cells() {
         let (Some(s), Some(d)) = (
             m.endpoints.get(c.src as usize),
             m.endpoints.get(c.dst as usize),
@@ -206,7 +206,7 @@ pub fn md(m: &Matrix) -> String {
         return out;
     }
     out.push_str("| from | to | verdict | inspected by | reason | hops | reply |\n|---|---|---|---|---|---|---|\n");
-    for c in &m.cells {
+    for ref c in m.cells() {
         let (Some(s), Some(d)) = (
             m.endpoints.get(c.src as usize),
             m.endpoints.get(c.dst as usize),

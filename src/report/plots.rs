@@ -77,7 +77,7 @@ impl Heatmap {
             .collect();
         let n = names.len();
         let mut counts = vec![[0usize; 4]; n * n];
-        for c in &m.cells {
+        for ref c in m.cells() {
             let (Some(&a), Some(&b)) = (of.get(c.src as usize), of.get(c.dst as usize)) else {
                 continue;
             };
@@ -256,7 +256,7 @@ pub struct Coverage {
 /// Inspection coverage per source environment, in order of first appearance.
 pub fn coverage(m: &Matrix) -> Vec<Coverage> {
     let mut out: Vec<Coverage> = Vec::new();
-    for c in &m.cells {
+    for ref c in m.cells() {
         let Some(src) = m.endpoints.get(c.src as usize) else {
             continue;
         };

@@ -163,30 +163,29 @@ pub fn sweep(
     let policy_base: Vec<String> = policy
         .map(|p| p(model, &FailureSet::default()))
         .unwrap_or_default();
-    let mut results: Vec<ScenarioResult> = mine
-        .par_iter()
-        .map(|failed| {
-            let mut r = if opts.full {
-                base.evaluate_full(model, failed, opts.examples)
-            } else {
-                base.evaluate(model, failed, opts.examples)
+    let finish = |failed: &[String], mut r: ScenarioResult| {
+        if let Some(p) = policy {
+            let fs = FailureSet {
+                failed: failed.iter().cloned().collect(),
             };
-            if let Some(p) = policy {
-                let fs = FailureSet {
-                    failed: failed.iter().cloned().collect(),
-                };
-                let mut broken: Vec<String> = p(model, &fs)
-                    .into_iter()
-                    .filter(|n| !policy_base.contains(n))
-                    .collect();
-                broken.sort();
-                broken.dedup();
-                r.policy_broken = broken;
-            }
-            progress();
-            r
-        })
-        .collect();
+            let mut broken: Vec<String> = p(model, &fs)
+                .into_iter()
+                .filter(|n| !policy_base.contains(n))
+                .collect();
+            broken.sort();
+            broken.dedup();
+            r.policy_broken = broken;
+        }
+        progress();
+        r
+    };
+    let mut results: Vec<ScenarioResult> = if opts.full {
+        mine.par_iter()
+            .map(|failed| finish(failed, base.evaluate_full(model, failed, opts.examples)))
+            .collect()
+    } else {
+        base.evaluate_all(model, mine, opts.examples, &finish)
+    };
     results.sort_by(|a, b| a.rank_cmp(b));
     let mut classes = opts.classes.clone();
     classes.sort();

@@ -25,10 +25,11 @@
 //! holds this engine equal to the per-pair reference cell for cell.
 
 use super::{
-    endpoints, service_info, Cell, Detail, DetailInterner, Half, Matrix, MatrixEndpoint,
+    endpoints, service_info, CellOutcome, Detail, DetailInterner, Half, Matrix, MatrixEndpoint,
     MatrixOptions, Progress,
 };
 use crate::dataplane::filters::proto_port_match;
+use crate::dataplane::flow::{hash_endpoint, hash_protocol, HASH_BASIS};
 use crate::dataplane::{Dataplane, Flow};
 use crate::model::{Model, ObjectKind};
 use crate::sim::segment::{self, Cut, Dep, Prefix, Suffix};
@@ -68,12 +69,13 @@ pub fn compute(
         .collect();
     let mut sources = sources;
     let (n_rtbs, n_azs) = number_cuts(&mut sources);
+    let slots = Slots::new(sources);
     let ctx = Ctx {
         dp,
         eps: &eps,
         flows: &flows,
         classes: &classes,
-        sources: &sources,
+        slots: &slots,
         pos: &pos,
         l,
         both_ways: opts.both_ways,
@@ -104,6 +106,12 @@ struct Flows {
     dst: Vec<IpAddr>,
     public: Vec<Option<IpAddr>>,
     internet: Vec<bool>,
+    /// [`Flow::symmetric_hash`] states after each endpoint as a source (towards IPv4 /
+    /// IPv6), as a destination, and as a destination from the Internet.
+    hash_src4: Vec<u64>,
+    hash_src6: Vec<u64>,
+    hash_dst: Vec<u64>,
+    hash_public: Vec<u64>,
 }
 
 impl Flows {
@@ -116,7 +124,12 @@ impl Flows {
             dst: Vec::with_capacity(eps.len()),
             public: Vec::with_capacity(eps.len()),
             internet: Vec::with_capacity(eps.len()),
+            hash_src4: Vec::with_capacity(eps.len()),
+            hash_src6: Vec::with_capacity(eps.len()),
+            hash_dst: Vec::with_capacity(eps.len()),
+            hash_public: Vec::with_capacity(eps.len()),
         };
+        let state = |ip: IpAddr, port: u16| hash_endpoint(HASH_BASIS, ip, port);
         for e in eps {
             let ip = e.endpoint.ip();
             let eni = match &e.endpoint {
@@ -131,6 +144,11 @@ impl Flows {
             f.src6.push(pick(false));
             f.dst.push(ip);
             f.public.push(eni.and_then(|n| n.public_ip).map(IpAddr::V4));
+            f.hash_src4.push(state(pick(true), super::SRC_PORT));
+            f.hash_src6.push(state(pick(false), super::SRC_PORT));
+            f.hash_dst.push(state(ip, opts.dst_port));
+            let public = eni.and_then(|n| n.public_ip).map_or(ip, IpAddr::V4);
+            f.hash_public.push(state(public, opts.dst_port));
             f.internet
                 .push(matches!(e.endpoint, Endpoint::Internet { .. }));
         }
@@ -154,6 +172,27 @@ impl Flows {
             src_port: super::SRC_PORT,
             dst_port: self.dst_port,
         }
+    }
+
+    /// `flow(i, j).symmetric_hash()`, from the endpoints' precomputed states.
+    fn hash(&self, i: usize, j: usize) -> u64 {
+        let f = self.flow(i, j);
+        let h = if (f.src, f.src_port) <= (f.dst, f.dst_port) {
+            let s = if f.dst.is_ipv4() {
+                self.hash_src4[i]
+            } else {
+                self.hash_src6[i]
+            };
+            hash_endpoint(s, f.dst, f.dst_port)
+        } else {
+            let d = if self.internet[i] {
+                self.hash_public[j]
+            } else {
+                self.hash_dst[j]
+            };
+            hash_endpoint(d, f.src, f.src_port)
+        };
+        hash_protocol(h, f.protocol)
     }
 }
 
@@ -208,8 +247,14 @@ struct SourceClasses {
 
 impl SourceClasses {
     /// The class of source `i` in column `j`.
+    #[cfg(test)]
     fn of(&self, i: usize, j: usize) -> u32 {
         self.sets[self.column_set[j] as usize].1[i]
+    }
+
+    /// The class of every source in column `j`.
+    fn column(&self, j: usize) -> &[u32] {
+        &self.sets[self.column_set[j] as usize].1
     }
 
     /// The number of classes of column `j`.
@@ -404,6 +449,39 @@ struct SourcePrefix {
     slots: Vec<Slot>,
 }
 
+/// Every source's prefix slots in flat arrays: source `i`'s runs begin at
+/// `starts[off[i]..off[i + 1]]`, with their slots at the same positions of `slots`.
+struct Slots {
+    off: Vec<u32>,
+    starts: Vec<u32>,
+    slots: Vec<Slot>,
+}
+
+impl Slots {
+    fn new(sources: Vec<SourcePrefix>) -> Slots {
+        let mut s = Slots {
+            off: vec![0],
+            starts: Vec::new(),
+            slots: Vec::new(),
+        };
+        for p in sources {
+            s.starts.extend(p.starts);
+            s.slots.extend(p.slots);
+            s.off.push(s.starts.len() as u32);
+        }
+        s
+    }
+
+    /// The slot of source `i` for the destination at sorted position `p`.
+    fn at(&self, i: usize, p: u32) -> &Slot {
+        let (a, b) = (self.off[i] as usize, self.off[i + 1] as usize);
+        let k = self.starts[a..b]
+            .partition_point(|&x| x <= p)
+            .saturating_sub(1);
+        &self.slots[a + k]
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn source_prefix(
     dp: &Dataplane,
@@ -513,28 +591,76 @@ fn number_cuts(sources: &mut [SourcePrefix]) -> (usize, usize) {
     (rtbs.len(), azs.len())
 }
 
-/// One cell of a column: forward (verdict, hops, local detail) and reply.
-#[derive(Clone, Copy)]
-struct CellOut {
+/// One direction of a cell in a column, its detail numbered locally.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct LocalHalf {
     verdict: Verdict,
     hops: u32,
     detail: u32,
-    ret: Option<(Verdict, u32, u32)>,
 }
 
-/// A destination column: the cells of every other source, in source order, and their
-/// details (numbered locally).
+/// A cell outcome in a column, its details numbered locally.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct LocalOutcome {
+    fwd: LocalHalf,
+    ret: Option<LocalHalf>,
+}
+
+/// A destination column: the local outcome of every other source, in source order, and
+/// the outcomes and details they number.
 struct Column {
-    cells: Vec<CellOut>,
+    cells: Vec<u32>,
+    outcomes: Vec<LocalOutcome>,
+    /// Per local outcome: the first source that has it.
+    first: Vec<u32>,
     details: Vec<Detail>,
-    /// Per local detail: the first (source, 0 forward / 1 reply) that uses it.
-    first: Vec<(u32, u8)>,
 }
 
-/// A suffix shared in a column.
+/// A column's interning of outcomes and details.
+#[derive(Default)]
+struct Local {
+    details: DetailInterner,
+    outcomes: Vec<LocalOutcome>,
+    ids: HashMap<LocalOutcome, u32>,
+    first: Vec<u32>,
+    /// Detail of a prefix that ended in the source VPC, per reason.
+    reasons: Vec<(Option<&'static str>, u32)>,
+}
+
+impl Local {
+    /// The number of `o`, which source `i` has (sources come in increasing order).
+    fn outcome(&mut self, o: LocalOutcome, i: usize) -> u32 {
+        *self.ids.entry(o).or_insert_with(|| {
+            self.outcomes.push(o);
+            self.first.push(i as u32);
+            self.outcomes.len() as u32 - 1
+        })
+    }
+
+    fn half(&mut self, s: Summary) -> LocalHalf {
+        LocalHalf {
+            verdict: s.verdict,
+            hops: s.hops,
+            detail: self.details.intern(summary_detail(s)),
+        }
+    }
+
+    fn reason(&mut self, reason: Option<&'static str>) -> u32 {
+        if let Some(&(_, d)) = self.reasons.iter().find(|r| r.0 == reason) {
+            return d;
+        }
+        let d = self.details.intern(detail(&[], reason));
+        self.reasons.push((reason, d));
+        d
+    }
+}
+
+/// A suffix shared in a column, its detail, and the outcome numbers it gave per total
+/// hop count (forward only).
 struct Entry {
     suffix: Suffix,
     detail: u32,
+    outs: Vec<(u32, u32)>,
 }
 
 /// The memo of a column, a decision tree over (cut route table, source class, arrival
@@ -602,7 +728,7 @@ struct Ctx<'a> {
     eps: &'a [MatrixEndpoint],
     flows: &'a Flows,
     classes: &'a SourceClasses,
-    sources: &'a [SourcePrefix],
+    slots: &'a Slots,
     pos: &'a [u32],
     l: u64,
     both_ways: bool,
@@ -625,27 +751,18 @@ fn summary_detail(s: Summary) -> Detail {
 }
 
 impl Ctx<'_> {
-    fn slot(&self, i: usize, j: usize) -> &Slot {
-        let s = &self.sources[i];
-        let p = self.pos[j];
-        let k = s.starts.partition_point(|&x| x <= p).saturating_sub(1);
-        &s.slots[k]
+    fn whole(&self, i: usize, j: usize, local: &mut Local) -> u32 {
+        let flow = self.flows.flow(i, j);
+        let (f, r) = summarize(self.dp, &self.eps[i].endpoint, &flow, self.both_ways);
+        let o = LocalOutcome {
+            fwd: local.half(f),
+            ret: r.map(|r| local.half(r)),
+        };
+        local.outcome(o, i)
     }
 
-    fn whole(&self, i: usize, flow: &Flow, details: &mut DetailInterner) -> CellOut {
-        let (f, r) = summarize(self.dp, &self.eps[i].endpoint, flow, self.both_ways);
-        let (verdict, hops) = (f.verdict, f.hops);
-        let detail = details.intern(summary_detail(f));
-        CellOut {
-            verdict,
-            hops,
-            detail,
-            ret: r.map(|r| (r.verdict, r.hops, details.intern(summary_detail(r)))),
-        }
-    }
-
-    /// The shared suffix for `flow` from `cut` (route table number `rtb`, AZ number
-    /// `az`), computing it on first use.
+    /// The shared suffix for the flow (`i`, `j`) from `cut` (route table number `rtb`,
+    /// AZ number `az`), computing it on first use.
     #[allow(clippy::too_many_arguments)]
     fn suffix(
         &self,
@@ -655,10 +772,10 @@ impl Ctx<'_> {
         cut: &Cut,
         (rtb, az): (u32, u32),
         class: u32,
-        flow: &Flow,
+        (i, j): (usize, usize),
     ) -> Option<u32> {
         // With no common modulus (`l == 0`) suffixes that hash are not shared.
-        let bucket = || flow.symmetric_hash() % self.l.max(1);
+        let bucket = || self.flows.hash(i, j) % self.l.max(1);
         let mut key = [u64::from(rtb), u64::from(class), ANY, ANY];
         loop {
             match memo.get(&key) {
@@ -669,7 +786,7 @@ impl Ctx<'_> {
                 e => return Some(e - FIRST_ENTRY),
             }
         }
-        let s = segment::suffix(self.dp, cut, flow);
+        let s = segment::suffix(self.dp, cut, &self.flows.flow(i, j));
         if !s.shareable || (self.l == 0 && s.hashed) {
             memo.set(&key, NOT_SHARED);
             return None;
@@ -690,117 +807,148 @@ impl Ctx<'_> {
         entries.push(Entry {
             suffix: s,
             detail: d,
+            outs: Vec::new(),
         });
         Some(e)
     }
 
+    /// The outcome of the flow (`i`, `j`) through the shared suffix `e` after `cut`.
+    fn joined(
+        &self,
+        entry: &mut Entry,
+        cut: &Cut,
+        (i, j): (usize, usize),
+        local: &mut Local,
+    ) -> u32 {
+        let s = &entry.suffix;
+        let hops = cut.hops + s.hops;
+        let fwd = LocalHalf {
+            verdict: s.verdict,
+            hops,
+            detail: entry.detail,
+        };
+        if self.both_ways && s.verdict.is_success() {
+            let r = segment::reply(self.dp, &self.flows.flow(i, j), s);
+            let o = LocalOutcome {
+                fwd,
+                ret: Some(local.half(r)),
+            };
+            return local.outcome(o, i);
+        }
+        if let Some(&(_, o)) = entry.outs.iter().find(|x| x.0 == hops) {
+            return o;
+        }
+        let o = local.outcome(LocalOutcome { fwd, ret: None }, i);
+        entry.outs.push((hops, o));
+        o
+    }
+
     fn column(&self, j: usize) -> Column {
         let n = self.eps.len();
-        let mut details = DetailInterner::default();
+        let classes = self.classes.column(j);
+        let p = self.pos[j];
+        let mut local = Local::default();
         let mut memo = MemoTable::new(self.classes.count(j), self.n_azs, self.l, self.n_rtbs);
         let mut entries: Vec<Entry> = Vec::new();
         let mut cells = Vec::with_capacity(n.saturating_sub(1));
-        let mut first: Vec<(u32, u8)> = Vec::new();
         for i in (0..n).filter(|&i| i != j) {
-            let flow = self.flows.flow(i, j);
-            let slot = self.slot(i, j);
-            let out = match slot {
-                Slot::Whole => self.whole(i, &flow, &mut details),
+            let o = match self.slots.at(i, p) {
+                Slot::Whole => self.whole(i, j, &mut local),
                 Slot::Done {
                     verdict,
                     reason,
                     hops,
-                } => CellOut {
-                    verdict: *verdict,
-                    hops: *hops,
-                    detail: details.intern(detail(&[], *reason)),
-                    ret: None,
-                },
+                } => {
+                    let fwd = LocalHalf {
+                        verdict: *verdict,
+                        hops: *hops,
+                        detail: local.reason(*reason),
+                    };
+                    local.outcome(LocalOutcome { fwd, ret: None }, i)
+                }
                 Slot::Cut(cut, rtb, az) => {
-                    let class = self.classes.of(i, j);
+                    let class = classes.get(i).copied().unwrap_or(0);
+                    let at = (*rtb, *az);
                     match self.suffix(
                         &mut memo,
                         &mut entries,
-                        &mut details,
+                        &mut local.details,
                         cut,
-                        (*rtb, *az),
+                        at,
                         class,
-                        &flow,
+                        (i, j),
                     ) {
                         Some(e) if entries[e as usize].suffix.joins(cut) => {
-                            let e = &entries[e as usize];
-                            let s = &e.suffix;
-                            let ret = (self.both_ways && s.verdict.is_success()).then(|| {
-                                let r = segment::reply(self.dp, &flow, s);
-                                (r.verdict, r.hops, details.intern(summary_detail(r)))
-                            });
-                            CellOut {
-                                verdict: s.verdict,
-                                hops: cut.hops + s.hops,
-                                detail: e.detail,
-                                ret,
-                            }
+                            self.joined(&mut entries[e as usize], cut, (i, j), &mut local)
                         }
-                        _ => self.whole(i, &flow, &mut details),
+                        _ => self.whole(i, j, &mut local),
                     }
                 }
             };
-            for (local, flag) in std::iter::once((out.detail, 0)).chain(out.ret.map(|r| (r.2, 1))) {
-                let l = local as usize;
-                if first.len() <= l {
-                    first.resize(l + 1, (u32::MAX, 0));
-                }
-                if first[l].0 == u32::MAX {
-                    first[l] = (i as u32, flag);
-                }
-            }
-            cells.push(out);
+            cells.push(o);
         }
         Column {
             cells,
-            details: details.into_details(),
-            first,
+            outcomes: local.outcomes,
+            first: local.first,
+            details: local.details.into_details(),
         }
     }
 }
 
-/// Assemble the cells row-major, interning details in the per-pair engine's order
-/// (row-major, forward before reply: ordered by their first use), so both engines number
-/// details alike.
+/// Assemble the cells row-major. Outcomes and details are numbered in the per-pair
+/// engine's order (by first use, row-major; forward detail before reply detail), so both
+/// engines give equal matrices: a column's local outcome is first used at (its first
+/// source, the column), and sorting those uses orders them row-major.
 fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) -> Matrix {
     let n = eps.len();
     let m = n.saturating_sub(1);
-    let mut uses: Vec<(u32, u32, u8, u32)> = Vec::new();
+    let mut uses: Vec<(u32, u32, u32)> = Vec::new();
     for (d, c) in columns.iter().enumerate() {
-        for (local, &(s, flag)) in c.first.iter().enumerate() {
-            if s != u32::MAX {
-                uses.push((s, d as u32, flag, local as u32));
-            }
-        }
+        uses.extend(
+            c.first
+                .iter()
+                .enumerate()
+                .map(|(o, &s)| (s, d as u32, o as u32)),
+        );
     }
     uses.sort_unstable();
-    let mut interner = DetailInterner::default();
-    let mut remap: Vec<Vec<u32>> = columns
+    let mut details = DetailInterner::default();
+    let mut detail_map: Vec<Vec<u32>> = columns
         .iter()
         .map(|c| vec![u32::MAX; c.details.len()])
         .collect();
-    for (_, d, _, local) in uses {
-        let (d, local) = (d as usize, local as usize);
-        remap[d][local] = interner.intern(columns[d].details[local].clone());
+    let mut remap: Vec<Vec<u32>> = columns.iter().map(|c| vec![0; c.outcomes.len()]).collect();
+    let mut outcomes: Vec<CellOutcome> = Vec::new();
+    let mut ids: HashMap<CellOutcome, u32> = HashMap::new();
+    for (_, d, o) in uses {
+        let (d, o) = (d as usize, o as usize);
+        let col = &columns[d];
+        let map = &mut detail_map[d];
+        let mut half = |h: LocalHalf| {
+            let g = &mut map[h.detail as usize];
+            if *g == u32::MAX {
+                *g = details.intern(col.details[h.detail as usize].clone());
+            }
+            Half {
+                verdict: h.verdict,
+                hops: h.hops,
+                detail: *g,
+            }
+        };
+        let lo = col.outcomes[o];
+        let fwd = half(lo.fwd);
+        let co = CellOutcome {
+            fwd,
+            ret: lo.ret.map(half),
+        };
+        remap[d][o] = *ids.entry(co).or_insert_with(|| {
+            outcomes.push(co);
+            outcomes.len() as u32 - 1
+        });
     }
-    let placeholder = Cell {
-        src: 0,
-        dst: 0,
-        fwd: Half {
-            verdict: Verdict::Unreachable,
-            hops: 0,
-            detail: 0,
-        },
-        ret: None,
-    };
-    // Filled (and its pages first touched) in parallel.
-    let mut cells = Vec::with_capacity(n * m);
-    cells.par_extend(rayon::iter::repeat_n(placeholder, n * m));
+    // Zeroed lazily by the allocator; its pages are first touched in parallel below.
+    let mut cells = vec![0u32; n * m];
     // Transpose in tiles of rows: each column is read in contiguous runs.
     const TILE: usize = 64;
     if m > 0 {
@@ -816,21 +964,8 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
                         if s == d {
                             continue;
                         }
-                        let c = col.cells[if s < d { s } else { s - 1 }];
-                        chunk[r * m + if d < s { d } else { d - 1 }] = Cell {
-                            src: s as u32,
-                            dst: d as u32,
-                            fwd: Half {
-                                verdict: c.verdict,
-                                hops: c.hops,
-                                detail: map[c.detail as usize],
-                            },
-                            ret: c.ret.map(|(verdict, hops, det)| Half {
-                                verdict,
-                                hops,
-                                detail: map[det as usize],
-                            }),
-                        };
+                        let o = col.cells[if s < d { s } else { s - 1 }];
+                        chunk[r * m + if d < s { d } else { d - 1 }] = map[o as usize];
                     }
                 }
             });
@@ -838,8 +973,9 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
     Matrix {
         service: service_info(opts),
         endpoints: eps,
-        cells,
-        details: interner.into_details(),
+        outcomes,
+        cell_outcomes: cells,
+        details: details.into_details(),
         group_by: opts.group_by,
     }
 }
@@ -918,7 +1054,9 @@ mod tests {
         let f = Flows::new(&m, &eps, &opts);
         for i in 0..eps.len() {
             for j in 0..eps.len() {
-                assert_eq!(f.flow(i, j), flow_for(&m, &eps[i], &eps[j], &opts));
+                let flow = flow_for(&m, &eps[i], &eps[j], &opts);
+                assert_eq!(f.flow(i, j), flow);
+                assert_eq!(f.hash(i, j), flow.symmetric_hash());
             }
         }
     }

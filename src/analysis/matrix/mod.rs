@@ -366,7 +366,7 @@ pub struct Half {
 }
 
 /// One cell: the flow from endpoint `src` to endpoint `dst` (indices into
-/// [`Matrix::endpoints`]).
+/// [`Matrix::endpoints`]), as [`Matrix::cells`] yields it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Cell {
     /// Source endpoint index.
@@ -380,6 +380,31 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// Whether the flow got through (and, when evaluated, its reply too).
+    pub fn reachable(&self) -> bool {
+        self.outcome().reachable()
+    }
+
+    /// The cell's outcome without its endpoints.
+    pub fn outcome(&self) -> CellOutcome {
+        CellOutcome {
+            fwd: self.fwd,
+            ret: self.ret,
+        }
+    }
+}
+
+/// What a cell found, without its endpoints: shared by many cells (interned in
+/// [`Matrix::outcomes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CellOutcome {
+    /// The forward direction.
+    pub fwd: Half,
+    /// The reply (with `both_ways`, when the forward direction succeeded).
+    pub ret: Option<Half>,
+}
+
+impl CellOutcome {
     /// Whether the flow got through (and, when evaluated, its reply too).
     pub fn reachable(&self) -> bool {
         self.fwd.verdict.is_success() && self.ret.is_none_or(|r| r.verdict.is_success())
@@ -437,15 +462,22 @@ pub struct GroupCell {
 }
 
 /// A reachability matrix.
+///
+/// Cells are stored compactly: each ordered pair of distinct endpoints holds the index
+/// of its [`CellOutcome`] (a large estate has millions of cells and a few hundred
+/// distinct outcomes); [`Matrix::cells`] yields them as [`Cell`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
     /// The service.
     pub service: ServiceInfo,
     /// The endpoints, in [`crate::sim::endpoint::all_endpoints`] order.
     pub endpoints: Vec<MatrixEndpoint>,
-    /// Every ordered pair of distinct endpoints, source-major.
-    pub cells: Vec<Cell>,
-    /// Interned inspection/explanation details the cells point to.
+    /// The distinct cell outcomes, numbered by first use (source-major).
+    pub outcomes: Vec<CellOutcome>,
+    /// The outcome (index into [`Self::outcomes`]) of every ordered pair of distinct
+    /// endpoints, source-major: row `s` holds every destination `d != s` in order.
+    pub cell_outcomes: Vec<u32>,
+    /// Interned inspection/explanation details the outcomes point to.
     pub details: Vec<Detail>,
     /// The grouping asked for, if any (the `groups` table of the JSON).
     pub group_by: Option<GroupBy>,
@@ -453,31 +485,84 @@ pub struct Matrix {
 
 impl Matrix {
     /// Assemble a matrix from per-source rows of `(dst index, forward, reply)` outcomes.
-    /// Rows must be in source order and each row in destination order.
+    /// Rows must be in source order and each row must hold every other endpoint in
+    /// destination order.
     pub fn from_rows<I>(opts: &MatrixOptions, endpoints: Vec<MatrixEndpoint>, rows: I) -> Matrix
     where
         I: IntoIterator<Item = Vec<(u32, Outcome, Option<Outcome>)>>,
     {
         let mut interner = DetailInterner::default();
-        let mut cells = Vec::new();
-        for (src, row) in rows.into_iter().enumerate() {
-            for (dst, fwd, ret) in row {
+        let mut outcomes: Vec<CellOutcome> = Vec::new();
+        let mut ids: HashMap<CellOutcome, u32> = HashMap::new();
+        let mut cell_outcomes = Vec::new();
+        for row in rows {
+            for (_, fwd, ret) in row {
                 let fwd = interner.half(fwd);
                 let ret = ret.map(|r| interner.half(r));
-                cells.push(Cell {
-                    src: src as u32,
-                    dst,
-                    fwd,
-                    ret,
+                let o = CellOutcome { fwd, ret };
+                let id = *ids.entry(o).or_insert_with(|| {
+                    outcomes.push(o);
+                    outcomes.len() as u32 - 1
                 });
+                cell_outcomes.push(id);
             }
         }
         Matrix {
             service: service_info(opts),
             endpoints,
-            cells,
+            outcomes,
+            cell_outcomes,
             details: interner.into_details(),
             group_by: opts.group_by,
+        }
+    }
+
+    /// The number of cells (ordered pairs of distinct endpoints).
+    pub fn cell_count(&self) -> usize {
+        self.cell_outcomes.len()
+    }
+
+    /// Every cell, source-major.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        let n = self.endpoints.len();
+        let m = n.saturating_sub(1).max(1);
+        self.cell_outcomes
+            .chunks(m)
+            .enumerate()
+            .flat_map(move |(s, row)| {
+                row.iter().enumerate().map(move |(r, &o)| {
+                    let d = if r < s { r } else { r + 1 };
+                    self.cell_of(s as u32, d as u32, o)
+                })
+            })
+    }
+
+    /// The cell from endpoint `src` to endpoint `dst` (distinct), if both exist.
+    pub fn cell(&self, src: usize, dst: usize) -> Option<Cell> {
+        let n = self.endpoints.len();
+        if src == dst || src >= n || dst >= n {
+            return None;
+        }
+        let k = src * (n - 1) + if dst < src { dst } else { dst - 1 };
+        let o = *self.cell_outcomes.get(k)?;
+        Some(self.cell_of(src as u32, dst as u32, o))
+    }
+
+    fn cell_of(&self, src: u32, dst: u32, o: u32) -> Cell {
+        let unknown = CellOutcome {
+            fwd: Half {
+                verdict: Verdict::Unreachable,
+                hops: 0,
+                detail: u32::MAX,
+            },
+            ret: None,
+        };
+        let o = self.outcomes.get(o as usize).copied().unwrap_or(unknown);
+        Cell {
+            src,
+            dst,
+            fwd: o.fwd,
+            ret: o.ret,
         }
     }
 
@@ -533,18 +618,20 @@ impl Matrix {
             })
             .collect();
         let n = names.len();
+        let flags = self.outcome_flags();
         let mut counts = vec![(0usize, 0usize, 0usize); n * n];
-        for c in &self.cells {
-            let (Some(&a), Some(&b)) = (of.get(c.src as usize), of.get(c.dst as usize)) else {
-                continue;
-            };
-            let e = &mut counts[a * n + b];
-            e.2 += 1;
-            if c.reachable() {
-                e.0 += 1;
-                if self.inspected(c) {
-                    e.1 += 1;
-                }
+        let m = self.endpoints.len().saturating_sub(1).max(1);
+        for (s, row) in self.cell_outcomes.chunks(m).enumerate() {
+            for (r, &o) in row.iter().enumerate() {
+                let d = if r < s { r } else { r + 1 };
+                let (Some(&a), Some(&b)) = (of.get(s), of.get(d)) else {
+                    continue;
+                };
+                let e = &mut counts[a * n + b];
+                let (reachable, inspected) = flags.get(o as usize).copied().unwrap_or_default();
+                e.2 += 1;
+                e.0 += usize::from(reachable);
+                e.1 += usize::from(inspected);
             }
         }
         let mut out = Vec::new();
@@ -567,16 +654,25 @@ impl Matrix {
 
     /// Counts over all cells: (total, reachable, inspected).
     pub fn totals(&self) -> (usize, usize, usize) {
-        let mut t = (self.cells.len(), 0, 0);
-        for c in &self.cells {
-            if c.reachable() {
-                t.1 += 1;
-                if self.inspected(c) {
-                    t.2 += 1;
-                }
-            }
+        let flags = self.outcome_flags();
+        let mut t = (self.cell_outcomes.len(), 0, 0);
+        for &o in &self.cell_outcomes {
+            let (reachable, inspected) = flags.get(o as usize).copied().unwrap_or_default();
+            t.1 += usize::from(reachable);
+            t.2 += usize::from(inspected);
         }
         t
+    }
+
+    /// Per outcome: (reachable, reachable through inspection).
+    fn outcome_flags(&self) -> Vec<(bool, bool)> {
+        self.outcomes
+            .iter()
+            .map(|o| {
+                let r = o.reachable();
+                (r, r && !self.detail(&o.fwd).inspected_by.is_empty())
+            })
+            .collect()
     }
 }
 
@@ -672,7 +768,7 @@ pub fn cell_dst_ip(m: &Matrix, c: &Cell) -> Option<IpAddr> {
 
 struct CellView<'a> {
     m: &'a Matrix,
-    c: &'a Cell,
+    c: Cell,
 }
 
 struct EndpointAt<'a> {
@@ -694,7 +790,7 @@ impl Serialize for EndpointAt<'_> {
 
 impl Serialize for CellView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (m, c) = (self.m, self.c);
+        let (m, c) = (self.m, &self.c);
         let d = m.detail(&c.fwd);
         let mut st = s.serialize_map(Some(7))?;
         st.serialize_entry(
@@ -724,7 +820,7 @@ struct CellsView<'a>(&'a Matrix);
 
 impl Serialize for CellsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.cells.iter().map(|c| CellView { m: self.0, c }))
+        s.collect_seq(self.0.cells().map(|c| CellView { m: self.0, c }))
     }
 }
 
@@ -811,7 +907,8 @@ mod tests {
     #[test]
     fn details_are_interned() {
         let m = sample();
-        assert_eq!(m.cells.len(), 6);
+        assert_eq!(m.cell_count(), 6);
+        assert_eq!(m.cells().count(), 6);
         // ["fw-a"] and [] with no reason: two distinct details.
         assert_eq!(m.details.len(), 2);
     }
@@ -819,7 +916,7 @@ mod tests {
     #[test]
     fn classes_and_aggregation() {
         let m = sample();
-        let classes: Vec<_> = m.cells.iter().map(|c| m.class(c)).collect();
+        let classes: Vec<_> = m.cells().map(|c| m.class(&c)).collect();
         assert_eq!(
             classes,
             vec![

@@ -583,7 +583,7 @@ impl<'a> Checker<'a> {
                 };
                 if self.vpc_of_subnet(si) != rt.vpc {
                     self.err(
-                        &sp,
+                        sp,
                         format!(
                             "subnet `{sn}` is in VPC `{}`, not in the route table's VPC `{}`",
                             self.vpc_of_subnet(si),
@@ -593,7 +593,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(f) = assoc_of.insert(sn.as_str(), i) {
                     self.err(
-                        &sp,
+                        sp,
                         format!(
                             "subnet `{sn}` is associated with two route tables (also `{}`); a subnet has one",
                             m.route_tables[f].name
@@ -613,7 +613,7 @@ impl<'a> Checker<'a> {
                     m.vpn_gateways[k].vpc.as_deref()
                 } else {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "dangling reference: no internet gateway or virtual private gateway named `{g}`"
                         ),
@@ -622,7 +622,7 @@ impl<'a> Checker<'a> {
                 };
                 if gw_vpc != Some(rt.vpc.as_str()) {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "gateway `{g}` is not attached to the route table's VPC `{}`",
                             rt.vpc
@@ -631,7 +631,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(f) = edge_of.insert(g.as_str(), i) {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "gateway `{g}` has two edge associations (also `{}`)",
                             m.route_tables[f].name
@@ -644,7 +644,7 @@ impl<'a> Checker<'a> {
                 if let Some(k) = self.resolve(&gp, g, ObjectKind::VpnGateway) {
                     if m.vpn_gateways[k].vpc.as_deref() != Some(rt.vpc.as_str()) {
                         self.err(
-                            &gp,
+                            gp,
                             format!(
                                 "virtual private gateway `{g}` is not attached to VPC `{}`",
                                 rt.vpc
@@ -658,7 +658,7 @@ impl<'a> Checker<'a> {
                 let rp = SubI(&p, "routes", j);
                 match (&r.destination, &r.destination_prefix_list) {
                     (Some(_), Some(_)) | (None, None) => self.err(
-                        &rp,
+                        rp,
                         "a route needs exactly one of `destination` and `destination_prefix_list`",
                     ),
                     (None, Some(pl)) => {
@@ -687,7 +687,7 @@ impl<'a> Checker<'a> {
                             (None, pl) => pl.to_string(),
                         };
                         self.err(
-                            &rp,
+                            rp,
                             format!("route table has two routes to {key} (also /routes/{f})"),
                         );
                     }
@@ -865,7 +865,7 @@ impl<'a> Checker<'a> {
             }
             match (n.connectivity, n.public_ip) {
                 (NatConnectivity::Public, None) => {
-                    self.warn(&p, "public NAT gateway without an Elastic IP (`public_ip`)")
+                    self.warn(p, "public NAT gateway without an Elastic IP (`public_ip`)")
                 }
                 (NatConnectivity::Private, Some(_)) => self.warn(
                     format!("{p}/public_ip"),
@@ -915,7 +915,7 @@ impl<'a> Checker<'a> {
             );
             if let (Some(a), Some(b)) = (a, b) {
                 if a == b {
-                    self.err(&p, "a VPC cannot peer with itself");
+                    self.err(p, "a VPC cannot peer with itself");
                     continue;
                 }
                 // "You cannot create a VPC peering connection between VPCs that have
@@ -926,7 +926,7 @@ impl<'a> Checker<'a> {
                     for d in &vb.cidrs {
                         if matches!(c, IpNet::V4(_)) && overlaps(c, d) {
                             self.err(
-                                &p,
+                                p,
                                 format!(
                                     "peered VPCs `{}` ({c}) and `{}` ({d}) overlap",
                                     va.name, vb.name
@@ -951,7 +951,7 @@ impl<'a> Checker<'a> {
             match e.endpoint_type {
                 VpcEndpointType::GatewayLoadBalancer => {
                     if e.subnet.is_none() {
-                        self.err(&p, "a Gateway Load Balancer endpoint needs a `subnet`");
+                        self.err(p, "a Gateway Load Balancer endpoint needs a `subnet`");
                     }
                     match &e.gateway_load_balancer {
                         Some(g) => {
@@ -962,7 +962,7 @@ impl<'a> Checker<'a> {
                             );
                         }
                         None => self.err(
-                            &p,
+                            p,
                             "a Gateway Load Balancer endpoint needs a `gateway_load_balancer`",
                         ),
                     }
@@ -1036,7 +1036,7 @@ impl<'a> Checker<'a> {
                 let rp = SubI(&p, "routes", j);
                 if let Some(f) = dests.insert(r.destination, j) {
                     self.err(
-                        &rp,
+                        rp,
                         format!("two static routes to {} (also /routes/{f})", r.destination),
                     );
                 }
@@ -1143,7 +1143,7 @@ impl<'a> Checker<'a> {
                     Some(s) => {
                         self.resolve(&format_args!("{p}/site"), s, ObjectKind::OnPremSite);
                     }
-                    None => self.warn(&p, format!("{} attachment without an on-premises `site`: nothing is reachable through it", type_label(ty))),
+                    None => self.warn(p, format!("{} attachment without an on-premises `site`: nothing is reachable through it", type_label(ty))),
                 },
                 AttachmentType::Connect => {
                     if let Some(s) = &a.site {
@@ -1155,14 +1155,14 @@ impl<'a> Checker<'a> {
                             if let Some(k) = self.resolve(&tp, t, ObjectKind::TransitGatewayAttachment) {
                                 let ta = &m.transit_gateway_attachments[k];
                                 if ta.transit_gateway != a.transit_gateway {
-                                    self.err(&tp, format!("transport attachment `{t}` is on another transit gateway"));
+                                    self.err(tp, format!("transport attachment `{t}` is on another transit gateway"));
                                 }
                                 if !matches!(ta.attachment_type, AttachmentType::Vpc | AttachmentType::DirectConnectGateway) {
-                                    self.err(&tp, "a Connect attachment's transport is a VPC or Direct Connect gateway attachment");
+                                    self.err(tp, "a Connect attachment's transport is a VPC or Direct Connect gateway attachment");
                                 }
                             }
                         }
-                        None => self.err(&p, "a Connect attachment needs a `transport_attachment`"),
+                        None => self.err(p, "a Connect attachment needs a `transport_attachment`"),
                     }
                 }
                 AttachmentType::Peering => match &a.peer_transit_gateway {
@@ -1172,7 +1172,7 @@ impl<'a> Checker<'a> {
                             self.err(tp, "a transit gateway cannot peer with itself");
                         }
                     }
-                    None => self.warn(&p, "peering attachment without a `peer_transit_gateway`: nothing is reachable through it"),
+                    None => self.warn(p, "peering attachment without a `peer_transit_gateway`: nothing is reachable through it"),
                 },
             }
             // Association (at most one, by construction) and propagations: route
@@ -1189,12 +1189,12 @@ impl<'a> Checker<'a> {
             for (j, r) in a.propagations.iter().enumerate() {
                 let rp = SubI(&p, "propagations", j);
                 if !seen.insert(r.as_str()) {
-                    self.warn(&rp, format!("propagation to `{r}` listed twice"));
+                    self.warn(rp, format!("propagation to `{r}` listed twice"));
                 }
                 self.own_tgw_table(&rp, r, &a.transit_gateway, "propagating to");
                 if ty == AttachmentType::Peering {
                     self.warn(
-                        &rp,
+                        rp,
                         "peering attachments do not propagate routes (use static routes)",
                     );
                 }
@@ -1241,7 +1241,7 @@ impl<'a> Checker<'a> {
             if let Some(si) = self.subnet_in_vpc(&sp, sn, vpc) {
                 let az = m.subnets[si].az.as_str();
                 if let Some(other) = az_of.insert(az, sn.as_str()) {
-                    self.err(&sp, format!("two subnets in {az} (`{other}` and `{sn}`): a VPC attachment has one subnet per Availability Zone"));
+                    self.err(sp, format!("two subnets in {az} (`{other}` and `{sn}`): a VPC attachment has one subnet per Availability Zone"));
                 }
             }
         }
@@ -1351,7 +1351,7 @@ impl<'a> Checker<'a> {
                 let rp = SubI(&p, "stateless_rule_groups", j);
                 self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateless);
                 match r.priority {
-                    None => self.err(&rp, "a stateless rule group reference needs a `priority`"),
+                    None => self.err(rp, "a stateless rule group reference needs a `priority`"),
                     Some(pr) => {
                         if let Some(f) = prios.insert(pr, j) {
                             self.err(
@@ -1371,7 +1371,7 @@ impl<'a> Checker<'a> {
                 self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateful);
                 match (strict, r.priority) {
                     (true, None) => self.err(
-                        &rp,
+                        rp,
                         "with STRICT_ORDER every stateful rule group reference needs a `priority`",
                     ),
                     (true, Some(pr)) => {
@@ -1444,7 +1444,7 @@ impl<'a> Checker<'a> {
                         || g.domain_list.is_some()
                         || g.rules_string.is_some()
                     {
-                        self.err(&p, "a STATELESS rule group holds only `stateless_rules`");
+                        self.err(p, "a STATELESS rule group holds only `stateless_rules`");
                     }
                 }
                 RuleGroupType::Stateful => {
@@ -1527,19 +1527,19 @@ impl<'a> Checker<'a> {
                 };
                 let eni = &m.network_interfaces[e];
                 if eni.role != super::InterfaceRole::LoadBalancer {
-                    self.err(&np, format!("network interface `{n}` is a node of Network Load Balancer `{}` but its role is not `load_balancer`", lb.name));
+                    self.err(np, format!("network interface `{n}` is a node of Network Load Balancer `{}` but its role is not `load_balancer`", lb.name));
                 }
                 if let Some(prev) = node_of.insert(n.as_str(), lb.name.as_str()) {
-                    self.err(&np, format!("network interface `{n}` is already a node of Network Load Balancer `{prev}`"));
+                    self.err(np, format!("network interface `{n}` is already a node of Network Load Balancer `{prev}`"));
                 }
                 if let Some(&si) = self.names.get(&(ObjectKind::Subnet, eni.subnet.as_str())) {
                     let sn = &m.subnets[si];
                     if sn.vpc != lb.vpc {
-                        self.err(&np, format!("node `{n}` is in subnet `{}` of VPC `{}`, not in the load balancer's VPC `{}`", sn.name, sn.vpc, lb.vpc));
+                        self.err(np, format!("node `{n}` is in subnet `{}` of VPC `{}`, not in the load balancer's VPC `{}`", sn.name, sn.vpc, lb.vpc));
                     }
                     if let Some(other) = azs.insert(sn.az.as_str(), n.as_str()) {
                         self.err(
-                            &np,
+                            np,
                             format!(
                                 "nodes `{other}` and `{n}` are both in {}: one subnet per AZ",
                                 sn.az
@@ -1548,7 +1548,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if lb.scheme == super::LoadBalancerScheme::Internal && eni.public_ip.is_some() {
-                    self.warn(&np, format!("node `{n}` of internal Network Load Balancer `{}` has a public address", lb.name));
+                    self.warn(np, format!("node `{n}` of internal Network Load Balancer `{}` has a public address", lb.name));
                 }
             }
             if lb.nodes.is_empty() {
@@ -1579,7 +1579,7 @@ impl<'a> Checker<'a> {
                 for tcp in transports {
                     if let Some(prev) = ports.insert((l.port, *tcp), j) {
                         self.err(
-                            &lp,
+                            lp,
                             format!(
                                 "listeners {prev} and {j} both listen on {} port {}",
                                 if *tcp { "TCP" } else { "UDP" },
@@ -1613,9 +1613,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     (None, Some(_), super::TargetType::Ip) => {}
-                    (Some(_), None, super::TargetType::Ip) => self.err(&tp, "an `ip` target group's targets are addresses (`ip`), not interfaces"),
-                    (None, Some(_), super::TargetType::Instance) => self.err(&tp, "an `instance` target group's targets are interfaces (`interface`), not addresses"),
-                    _ => self.err(&tp, "a target is exactly one of `interface` or `ip`"),
+                    (Some(_), None, super::TargetType::Ip) => self.err(tp, "an `ip` target group's targets are addresses (`ip`), not interfaces"),
+                    (None, Some(_), super::TargetType::Instance) => self.err(tp, "an `instance` target group's targets are interfaces (`interface`), not addresses"),
+                    _ => self.err(tp, "a target is exactly one of `interface` or `ip`"),
                 }
             }
         }
@@ -1635,7 +1635,7 @@ impl<'a> Checker<'a> {
                         + usize::from(r.prefix_list.is_some())
                         + usize::from(r.security_group.is_some());
                     if peers != 1 {
-                        self.err(&rp, format!("a rule needs exactly one of `cidr`, `prefix_list`, `security_group` (found {peers})"));
+                        self.err(rp, format!("a rule needs exactly one of `cidr`, `prefix_list`, `security_group` (found {peers})"));
                     }
                     if let Some(pl) = &r.prefix_list {
                         self.resolve(
@@ -1678,7 +1678,7 @@ impl<'a> Checker<'a> {
                 let sp = SubI(&p, "subnets", j);
                 if self.subnet_in_vpc(&sp, sn, &a.vpc).is_some() {
                     if let Some(f) = assoc_of.insert(sn.as_str(), i) {
-                        self.err(&sp, format!("subnet `{sn}` is associated with two network ACLs (also `{}`); a subnet has one", m.network_acls[f].name));
+                        self.err(sp, format!("subnet `{sn}` is associated with two network ACLs (also `{}`); a subnet has one", m.network_acls[f].name));
                     }
                 }
             }
@@ -1763,7 +1763,7 @@ impl<'a> Checker<'a> {
                     let gv = m.security_groups[k].vpc.as_str();
                     if let Some(v) = vpc {
                         if gv != v {
-                            self.err(&gp, format!("security group `{sg}` belongs to VPC `{gv}`, the interface is in `{v}`"));
+                            self.err(gp, format!("security group `{sg}` belongs to VPC `{gv}`, the interface is in `{v}`"));
                         }
                     }
                 }

@@ -49,6 +49,7 @@ impl Flow {
 /// The FNV-1a offset basis [`Flow::symmetric_hash`] starts from.
 pub const HASH_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 
+#[inline]
 fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     for x in bytes {
         h ^= u64::from(*x);
@@ -59,6 +60,7 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
 
 /// [`Flow::symmetric_hash`]'s state after one more endpoint (address and port): callers
 /// that hash many flows sharing an endpoint start from its state.
+#[inline]
 pub fn hash_endpoint(h: u64, ip: IpAddr, port: u16) -> u64 {
     let h = match ip {
         IpAddr::V4(v) => fnv(h, &v.octets()),
@@ -68,6 +70,7 @@ pub fn hash_endpoint(h: u64, ip: IpAddr, port: u16) -> u64 {
 }
 
 /// [`Flow::symmetric_hash`]'s last step: the protocol number.
+#[inline]
 pub fn hash_protocol(h: u64, protocol: Protocol) -> u64 {
     fnv(h, &[protocol.number().unwrap_or(255)])
 }

@@ -69,6 +69,22 @@ impl<T> Lpm<T> {
         }
     }
 
+    /// The value stored for exactly `prefix` (host bits ignored).
+    pub fn get(&self, prefix: IpNet) -> Option<&T> {
+        match prefix.trunc() {
+            IpNet::V4(p) => self.v4.get(&p),
+            IpNet::V6(p) => self.v6.get(&p),
+        }
+    }
+
+    /// Remove the value stored for exactly `prefix` (host bits ignored).
+    pub fn remove(&mut self, prefix: IpNet) -> Option<T> {
+        match prefix.trunc() {
+            IpNet::V4(p) => self.v4.remove(&p),
+            IpNet::V6(p) => self.v6.remove(&p),
+        }
+    }
+
     /// Every (prefix, value) of the table, IPv4 first, in trie order (deterministic).
     pub fn entries(&self) -> Vec<(IpNet, &T)> {
         let mut out: Vec<(IpNet, &T)> = self.v4.iter().map(|(p, v)| (IpNet::V4(*p), v)).collect();

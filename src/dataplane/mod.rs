@@ -132,6 +132,8 @@ pub struct Dataplane {
     pub(crate) tgw_routes: Vec<Arc<Lpm<TgwRoute>>>,
     /// The TGW route tables' candidate routes (to rebuild a table when failures change).
     pub(crate) tgw_candidates: Shared<tables::TgwCandidates>,
+    /// What each failed name takes down (to derive failure masks).
+    pub(crate) mask_index: Shared<tables::MaskIndex>,
     pub(crate) igw_edge_rt: Shared<Vec<Option<usize>>>,
     pub(crate) vgw_edge_rt: Shared<Vec<Option<usize>>>,
     pub(crate) vpc_igw: Shared<Vec<Option<usize>>>,
@@ -140,7 +142,7 @@ pub struct Dataplane {
     pub(crate) vpc_attachment: Shared<HashMap<(usize, usize), usize>>,
     pub(crate) attachment_assoc: Shared<Vec<Option<usize>>>,
     pub(crate) attachment_azs: Shared<Vec<Vec<(String, usize)>>>,
-    pub(crate) site_routes: Shared<Vec<Lpm<SiteRoute>>>,
+    pub(crate) site_routes: Shared<Vec<Arc<Lpm<SiteRoute>>>>,
     pub(crate) sg_members: Shared<HashMap<String, HashSet<IpAddr>>>,
     pub(crate) firewall_policy: Shared<Vec<Option<usize>>>,
     pub(crate) vpc_account: Shared<Vec<Option<String>>>,

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use ipnet::IpNet;
 use petgraph::graph::DiGraph;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
@@ -414,6 +414,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
 
     warnings.sort();
     warnings.dedup();
+    let mask_index = mask_index(m, &ix);
     Dataplane {
         model: Arc::new(m.clone()),
         index: Arc::new(ix),
@@ -433,6 +434,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         rt_routes: Shared::new(rt_routes),
         tgw_routes,
         tgw_candidates: Shared::new(tgw_candidates),
+        mask_index: Shared::new(mask_index),
         igw_edge_rt: Shared::new(igw_edge_rt),
         vgw_edge_rt: Shared::new(vgw_edge_rt),
         vpc_igw: Shared::new(vpc_igw),
@@ -464,7 +466,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
 pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplane {
     let m = &*base.model;
     let ix = &*base.index;
-    let k = masks(m, ix, failures);
+    let k = masks_indexed(&base.mask_index, failures);
     let rt_routes = if k.vgw_conn_down == base.vgw_conn_down {
         base.rt_routes.clone()
     } else {
@@ -474,42 +476,53 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
     let changed: Vec<usize> = (0..k.attachment_down.len())
         .filter(|&a| k.attachment_down[a] != base.attachment_down[a])
         .collect();
-    let mut tgw_routes = base.tgw_routes.clone();
-    let mut rebuilt = vec![false; tgw_routes.len()];
+    // The prefixes of each TGW route table where a candidate route changed state.
+    let mut touched: BTreeMap<usize, BTreeSet<IpNet>> = BTreeMap::new();
     for &a in &changed {
-        for &t in &base.tgw_candidates.tables_of[a] {
-            if !rebuilt[t] {
-                rebuilt[t] = true;
-                tgw_routes[t] = Arc::new(tgw_table(
-                    m,
-                    &base.tgw_candidates.routes[t],
-                    &k.attachment_down,
-                ));
-            }
+        for &(t, p) in &base.tgw_candidates.of_attachment[a] {
+            touched.entry(t).or_default().insert(p);
         }
+    }
+    let mut tgw_routes = base.tgw_routes.clone();
+    for (&t, ps) in &touched {
+        tgw_routes[t] = Arc::new(tgw_table_patched(
+            m,
+            &base.tgw_routes[t],
+            &base.tgw_candidates.routes[t],
+            &base.tgw_candidates.at[t],
+            ps,
+            &k.attachment_down,
+        ));
     }
     let vpc_attachment = if changed.is_empty() {
         base.vpc_attachment.clone()
     } else {
-        Shared::new(vpc_attachments(m, ix, &k.attachment_down))
+        // The (VPC, TGW) keys of the changed attachments: each maps to its first VPC
+        // attachment that is up, as `vpc_attachments` builds it.
+        let keys = &base.mask_index.vpc_attachment_key;
+        let mut map = (*base.vpc_attachment).clone();
+        let affected: BTreeSet<(usize, usize)> = changed.iter().filter_map(|&a| keys[a]).collect();
+        for key in affected {
+            match (0..keys.len()).find(|&a| keys[a] == Some(key) && !k.attachment_down[a]) {
+                Some(a) => map.insert(key, a),
+                None => map.remove(&key),
+            };
+        }
+        Shared::new(map)
     };
     let attachment_azs = if k.subnet_down == base.subnet_down {
         base.attachment_azs.clone()
     } else {
         Shared::new(attachment_azs(m, ix, &k.subnet_down))
     };
-    // Site routes read the site attachments' states, their associated tables and the VGW
-    // connections' states.
-    let sites_changed = k.vgw_conn_down != base.vgw_conn_down
-        || m.transit_gateway_attachments
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.site.is_some())
-            .any(|(ai, _)| {
-                k.attachment_down[ai] != base.attachment_down[ai]
-                    || base.attachment_assoc[ai].is_some_and(|t| rebuilt[t])
-            });
-    let site_routes = if sites_changed {
+    // What AWS advertises on-premises reads the site attachments' states, their
+    // associated tables and the VGW connections' states: built again when a site
+    // attachment or a VGW connection changed state, else patched where an associated
+    // table changed.
+    let site_attachment_changed = changed
+        .iter()
+        .any(|&a| m.transit_gateway_attachments[a].site.is_some());
+    let site_routes = if k.vgw_conn_down != base.vgw_conn_down || site_attachment_changed {
         Shared::new(site_routes(
             m,
             ix,
@@ -518,8 +531,44 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
             &base.attachment_assoc,
             &tgw_routes,
         ))
-    } else {
+    } else if touched.is_empty() {
         base.site_routes.clone()
+    } else {
+        let ctx = SiteCtx {
+            m,
+            ix,
+            attachment_down: &k.attachment_down,
+            vgw_conn_down: &k.vgw_conn_down,
+            attachment_assoc: &base.attachment_assoc,
+            tgw_routes: &tgw_routes,
+        };
+        Shared::new(
+            m.onprem_sites
+                .iter()
+                .enumerate()
+                .map(|(si, site)| {
+                    let mut ps: BTreeSet<IpNet> = BTreeSet::new();
+                    for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
+                        if a.site.as_deref() == Some(site.name.as_str()) {
+                            if let Some(t) = base.attachment_assoc[ai].and_then(|t| touched.get(&t))
+                            {
+                                ps.extend(t.iter().copied());
+                            }
+                        }
+                    }
+                    let old = &base.site_routes[si];
+                    if ps.is_empty() {
+                        return Arc::clone(old);
+                    }
+                    let mut t = Lpm::clone(old);
+                    for p in &ps {
+                        t.remove(*p);
+                    }
+                    ctx.fill(&site.name, &mut t, Some(&ps));
+                    Arc::new(t)
+                })
+                .collect(),
+        )
     };
     Dataplane {
         model: Arc::clone(&base.model),
@@ -540,6 +589,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
         rt_routes,
         tgw_routes,
         tgw_candidates: base.tgw_candidates.clone(),
+        mask_index: base.mask_index.clone(),
         igw_edge_rt: base.igw_edge_rt.clone(),
         vgw_edge_rt: base.vgw_edge_rt.clone(),
         vpc_igw: base.vpc_igw.clone(),
@@ -642,6 +692,180 @@ fn masks(m: &Model, ix: &Index, failures: &FailureSet) -> Masks {
         vgw_conn_down,
         nlb_down,
     }
+}
+
+/// One object a failed name can take down (see [`MaskIndex`]).
+#[derive(Clone, Copy, Debug)]
+enum Masked {
+    Subnet(usize),
+    Interface(usize),
+    Nat(usize),
+    VpcEndpoint(usize),
+    FirewallEndpoint(usize, usize),
+    Firewall(usize),
+    Attachment(usize),
+    VgwConnection(usize, usize),
+    Vgw(usize),
+    LoadBalancer(usize),
+}
+
+/// The failure-independent inputs of [`masks`], indexed so that a failure set's masks
+/// cost what its names touch: every name, AWS id, AZ and instance → the objects it takes
+/// down directly; per subnet, what is located in it; per attachment, its (VPC, TGW) key.
+#[derive(Debug)]
+pub(crate) struct MaskIndex {
+    by_name: HashMap<String, Vec<Masked>>,
+    in_subnet: Vec<Vec<Masked>>,
+    unavailable: Vec<bool>,
+    firewall_endpoints: Vec<usize>,
+    vgw_connections: Vec<usize>,
+    vpc_attachment_key: Vec<Option<(usize, usize)>>,
+    sizes: [usize; 5],
+}
+
+fn mask_index(m: &Model, ix: &Index) -> MaskIndex {
+    let mut by_name: HashMap<String, Vec<Masked>> = HashMap::new();
+    let mut add = |name: &str, id: Option<&str>, x: Masked| {
+        by_name.entry(name.to_string()).or_default().push(x);
+        if let Some(i) = id {
+            by_name.entry(i.to_string()).or_default().push(x);
+        }
+    };
+    let mut in_subnet: Vec<Vec<Masked>> = vec![Vec::new(); m.subnets.len()];
+    let subnet_ix = |name: &str| ix.get_kind(name, ObjectKind::Subnet);
+    for (i, s) in m.subnets.iter().enumerate() {
+        add(&s.az, None, Masked::Subnet(i));
+        add(&s.name, s.id.as_deref(), Masked::Subnet(i));
+    }
+    for (i, e) in m.network_interfaces.iter().enumerate() {
+        add(&e.name, e.id.as_deref(), Masked::Interface(i));
+        if let Some(inst) = e.instance.as_deref() {
+            add(inst, None, Masked::Interface(i));
+        }
+        if let Some(s) = subnet_ix(&e.subnet) {
+            in_subnet[s].push(Masked::Interface(i));
+        }
+    }
+    for (i, n) in m.nat_gateways.iter().enumerate() {
+        add(&n.name, n.id.as_deref(), Masked::Nat(i));
+        if let Some(s) = subnet_ix(&n.subnet) {
+            in_subnet[s].push(Masked::Nat(i));
+        }
+    }
+    for (i, e) in m.vpc_endpoints.iter().enumerate() {
+        add(&e.name, e.id.as_deref(), Masked::VpcEndpoint(i));
+        if let Some(s) = e.subnet.as_deref().and_then(subnet_ix) {
+            in_subnet[s].push(Masked::VpcEndpoint(i));
+        }
+    }
+    for (fi, f) in m.firewalls.iter().enumerate() {
+        add(&f.name, f.id.as_deref(), Masked::Firewall(fi));
+        for (ei, e) in f.endpoints.iter().enumerate() {
+            add(&e.name, e.id.as_deref(), Masked::FirewallEndpoint(fi, ei));
+            if let Some(s) = subnet_ix(&e.subnet) {
+                in_subnet[s].push(Masked::FirewallEndpoint(fi, ei));
+            }
+        }
+    }
+    let mut vpc_attachment_key = Vec::with_capacity(m.transit_gateway_attachments.len());
+    for (i, a) in m.transit_gateway_attachments.iter().enumerate() {
+        add(&a.name, a.id.as_deref(), Masked::Attachment(i));
+        let key = if a.attachment_type == AttachmentType::Vpc {
+            a.vpc
+                .as_deref()
+                .and_then(|v| ix.get_kind(v, ObjectKind::Vpc))
+                .zip(ix.get_kind(&a.transit_gateway, ObjectKind::TransitGateway))
+        } else {
+            None
+        };
+        vpc_attachment_key.push(key);
+    }
+    for (gi, g) in m.vpn_gateways.iter().enumerate() {
+        add(&g.name, g.id.as_deref(), Masked::Vgw(gi));
+        for (ci, c) in g.connections.iter().enumerate() {
+            add(&c.name, c.id.as_deref(), Masked::VgwConnection(gi, ci));
+        }
+    }
+    for (i, lb) in m.network_load_balancers.iter().enumerate() {
+        add(&lb.name, lb.id.as_deref(), Masked::LoadBalancer(i));
+    }
+    MaskIndex {
+        by_name,
+        in_subnet,
+        unavailable: m
+            .transit_gateway_attachments
+            .iter()
+            .map(|a| !a.available)
+            .collect(),
+        firewall_endpoints: m.firewalls.iter().map(|f| f.endpoints.len()).collect(),
+        vgw_connections: m.vpn_gateways.iter().map(|g| g.connections.len()).collect(),
+        vpc_attachment_key,
+        sizes: [
+            m.subnets.len(),
+            m.network_interfaces.len(),
+            m.nat_gateways.len(),
+            m.vpc_endpoints.len(),
+            m.network_load_balancers.len(),
+        ],
+    }
+}
+
+/// [`masks`] from the index: equal to it, at the cost of the failed names' objects.
+fn masks_indexed(x: &MaskIndex, failures: &FailureSet) -> Masks {
+    let [subnets, enis, nats, vpces, nlbs] = x.sizes;
+    let mut k = Masks {
+        subnet_down: vec![false; subnets],
+        eni_down: vec![false; enis],
+        nat_down: vec![false; nats],
+        vpce_down: vec![false; vpces],
+        fw_endpoint_down: HashSet::new(),
+        attachment_down: x.unavailable.clone(),
+        vgw_conn_down: HashSet::new(),
+        nlb_down: vec![false; nlbs],
+    };
+    let mut down_subnets: Vec<usize> = Vec::new();
+    for name in &failures.failed {
+        for o in x.by_name.get(name).map(Vec::as_slice).unwrap_or_default() {
+            down_subnets.extend(mark(x, &mut k, *o));
+        }
+    }
+    // What is located in a failed subnet fails with it.
+    for s in down_subnets {
+        for o in &x.in_subnet[s] {
+            mark(x, &mut k, *o);
+        }
+    }
+    k
+}
+
+/// Mark one object down; a subnet is returned (what is in it fails with it).
+fn mark(x: &MaskIndex, k: &mut Masks, o: Masked) -> Option<usize> {
+    match o {
+        Masked::Subnet(i) => {
+            k.subnet_down[i] = true;
+            return Some(i);
+        }
+        Masked::Interface(i) => k.eni_down[i] = true,
+        Masked::Nat(i) => k.nat_down[i] = true,
+        Masked::VpcEndpoint(i) => k.vpce_down[i] = true,
+        Masked::FirewallEndpoint(f, e) => {
+            k.fw_endpoint_down.insert((f, e));
+        }
+        Masked::Firewall(f) => {
+            k.fw_endpoint_down
+                .extend((0..x.firewall_endpoints[f]).map(|e| (f, e)));
+        }
+        Masked::Attachment(i) => k.attachment_down[i] = true,
+        Masked::VgwConnection(g, c) => {
+            k.vgw_conn_down.insert((g, c));
+        }
+        Masked::Vgw(g) => {
+            k.vgw_conn_down
+                .extend((0..x.vgw_connections[g]).map(|c| (g, c)));
+        }
+        Masked::LoadBalancer(i) => k.nlb_down[i] = true,
+    }
+    None
 }
 
 /// The VPC route tables (longest-prefix-match tries) with the VGW connections in
@@ -760,29 +984,38 @@ fn vpc_route_tables(
 }
 
 /// The failure-independent inputs of the TGW route tables: per table, every candidate
-/// route (before failed attachments are withdrawn); per attachment, the tables holding a
-/// candidate route to it.
+/// route (before failed attachments are withdrawn) and, per prefix, its candidates in
+/// order; per attachment, the (table, prefix) of its candidate routes.
 #[derive(Debug)]
 pub(crate) struct TgwCandidates {
     routes: Vec<Vec<EffectiveTgwRoute>>,
-    tables_of: Vec<Vec<usize>>,
+    at: Vec<HashMap<IpNet, Vec<u32>>>,
+    of_attachment: Vec<Vec<(usize, IpNet)>>,
 }
 
 fn tgw_candidates(m: &Model, ix: &Index) -> TgwCandidates {
     let routes: Vec<Vec<EffectiveTgwRoute>> = (0..m.transit_gateway_route_tables.len())
         .map(|ti| m.transit_gateway_routes(ti, ix))
         .collect();
-    let mut tables_of: Vec<Vec<usize>> = vec![Vec::new(); m.transit_gateway_attachments.len()];
+    let mut of_attachment: Vec<Vec<(usize, IpNet)>> =
+        vec![Vec::new(); m.transit_gateway_attachments.len()];
+    let mut at: Vec<HashMap<IpNet, Vec<u32>>> = Vec::with_capacity(routes.len());
     for (ti, rs) in routes.iter().enumerate() {
-        for a in rs.iter().filter_map(|r| r.attachment) {
-            if let Some(t) = tables_of.get_mut(a) {
-                if t.last() != Some(&ti) {
-                    t.push(ti);
-                }
+        let mut here: HashMap<IpNet, Vec<u32>> = HashMap::new();
+        for (k, r) in rs.iter().enumerate() {
+            let p = r.destination.trunc();
+            here.entry(p).or_default().push(k as u32);
+            if let Some(l) = r.attachment.and_then(|a| of_attachment.get_mut(a)) {
+                l.push((ti, p));
             }
         }
+        at.push(here);
     }
-    TgwCandidates { routes, tables_of }
+    TgwCandidates {
+        routes,
+        at,
+        of_attachment,
+    }
 }
 
 /// One TGW route table from its candidate routes, with the attachments in
@@ -794,47 +1027,75 @@ fn tgw_table(
 ) -> Lpm<TgwRoute> {
     let mut t: Lpm<TgwRoute> = Lpm::new();
     for r in candidates {
-        let attachment = match r.attachment {
-            Some(a) if attachment_down[a] => {
-                // A propagated route leaves with its attachment; a static route to a
-                // deleted/failed attachment stays as a blackhole.
-                if matches!(
-                    r.kind,
-                    TgwRouteKind::Static | TgwRouteKind::PrefixListReference
-                ) {
-                    None
-                } else {
-                    continue;
-                }
-            }
-            a => a,
-        };
-        let kind_text = match r.kind {
-            TgwRouteKind::Static => "static",
-            TgwRouteKind::PrefixListReference => "prefix-list reference",
-            TgwRouteKind::PropagatedVpc => "propagated by a VPC",
-            TgwRouteKind::PropagatedDirectConnect => "propagated by Direct Connect",
-            TgwRouteKind::PropagatedConnect => "propagated by Connect",
-            TgwRouteKind::PropagatedVpn => "propagated by VPN",
-        };
-        let detail = match attachment {
-            Some(a) => format!(
-                "{} → {} ({kind_text})",
-                r.destination, m.transit_gateway_attachments[a].name
-            ),
-            None => format!("{} → blackhole ({kind_text})", r.destination),
-        };
-        t.insert_preferred(
-            r.destination,
-            TgwRoute {
-                attachment,
-                kind: r.kind,
-                detail,
-            },
-            |new, old| new.kind < old.kind,
-        );
+        tgw_insert(m, &mut t, r, attachment_down);
     }
     t
+}
+
+/// `base` (a TGW route table of another failure set) with the entries at `prefixes`
+/// computed again from their candidates: equal to [`tgw_table`] when only candidates at
+/// those prefixes changed state.
+fn tgw_table_patched(
+    m: &Model,
+    base: &Lpm<TgwRoute>,
+    candidates: &[EffectiveTgwRoute],
+    at: &HashMap<IpNet, Vec<u32>>,
+    prefixes: &BTreeSet<IpNet>,
+    attachment_down: &[bool],
+) -> Lpm<TgwRoute> {
+    let mut t = base.clone();
+    for p in prefixes {
+        t.remove(*p);
+        // Candidates in their order, as `tgw_table` inserts them: the preference at equal
+        // prefix keeps the first of the best kind.
+        for &k in at.get(p).map(Vec::as_slice).unwrap_or_default() {
+            tgw_insert(m, &mut t, &candidates[k as usize], attachment_down);
+        }
+    }
+    t
+}
+
+/// Insert one candidate route into a TGW route table being built.
+fn tgw_insert(m: &Model, t: &mut Lpm<TgwRoute>, r: &EffectiveTgwRoute, attachment_down: &[bool]) {
+    let attachment = match r.attachment {
+        Some(a) if attachment_down[a] => {
+            // A propagated route leaves with its attachment; a static route to a
+            // deleted/failed attachment stays as a blackhole.
+            if matches!(
+                r.kind,
+                TgwRouteKind::Static | TgwRouteKind::PrefixListReference
+            ) {
+                None
+            } else {
+                return;
+            }
+        }
+        a => a,
+    };
+    let kind_text = match r.kind {
+        TgwRouteKind::Static => "static",
+        TgwRouteKind::PrefixListReference => "prefix-list reference",
+        TgwRouteKind::PropagatedVpc => "propagated by a VPC",
+        TgwRouteKind::PropagatedDirectConnect => "propagated by Direct Connect",
+        TgwRouteKind::PropagatedConnect => "propagated by Connect",
+        TgwRouteKind::PropagatedVpn => "propagated by VPN",
+    };
+    let detail = match attachment {
+        Some(a) => format!(
+            "{} → {} ({kind_text})",
+            r.destination, m.transit_gateway_attachments[a].name
+        ),
+        None => format!("{} → blackhole ({kind_text})", r.destination),
+    };
+    t.insert_preferred(
+        r.destination,
+        TgwRoute {
+            attachment,
+            kind: r.kind,
+            detail,
+        },
+        |new, old| new.kind < old.kind,
+    );
 }
 
 /// The VPC attachment of each (VPC, TGW) pair that is up (the first one listed).
@@ -916,13 +1177,45 @@ fn site_routes(
     vgw_conn_down: &HashSet<(usize, usize)>,
     attachment_assoc: &[Option<usize>],
     tgw_routes: &[Arc<Lpm<TgwRoute>>],
-) -> Vec<Lpm<SiteRoute>> {
-    let mut site_routes: Vec<Lpm<SiteRoute>> = Vec::with_capacity(m.onprem_sites.len());
-    for site in &m.onprem_sites {
-        let mut t: Lpm<SiteRoute> = Lpm::new();
+) -> Vec<Arc<Lpm<SiteRoute>>> {
+    let ctx = SiteCtx {
+        m,
+        ix,
+        attachment_down,
+        vgw_conn_down,
+        attachment_assoc,
+        tgw_routes,
+    };
+    m.onprem_sites
+        .iter()
+        .map(|site| {
+            let mut t: Lpm<SiteRoute> = Lpm::new();
+            ctx.fill(&site.name, &mut t, None);
+            Arc::new(t)
+        })
+        .collect()
+}
+
+/// The inputs of what AWS advertises on-premises.
+struct SiteCtx<'a> {
+    m: &'a Model,
+    ix: &'a Index,
+    attachment_down: &'a [bool],
+    vgw_conn_down: &'a HashSet<(usize, usize)>,
+    attachment_assoc: &'a [Option<usize>],
+    tgw_routes: &'a [Arc<Lpm<TgwRoute>>],
+}
+
+impl SiteCtx<'_> {
+    /// Insert into `t` what AWS advertises to the site named `site`: every prefix, or only
+    /// those in `only`. At one prefix the candidates come in the same order either way
+    /// (attachments in model order, then VGW connections), so the result at each prefix
+    /// is the same.
+    fn fill(&self, site: &str, t: &mut Lpm<SiteRoute>, only: Option<&BTreeSet<IpNet>>) {
+        let m = self.m;
         let better = |new: &SiteRoute, old: &SiteRoute| new.rank < old.rank;
         for (ai, a) in m.transit_gateway_attachments.iter().enumerate() {
-            if a.site.as_deref() != Some(site.name.as_str()) || attachment_down[ai] {
+            if a.site.as_deref() != Some(site) || self.attachment_down[ai] {
                 continue;
             }
             // A VPN attachment advertises the routes of its associated TGW route table
@@ -935,10 +1228,18 @@ fn site_routes(
                 AttachmentType::Connect => 2,
                 _ => continue,
             };
-            let Some(rtb) = attachment_assoc[ai] else {
+            let Some(rtb) = self.attachment_assoc[ai] else {
                 continue;
             };
-            for (p, r) in tgw_routes[rtb].entries() {
+            let table = &self.tgw_routes[rtb];
+            let entries: Vec<(IpNet, &TgwRoute)> = match only {
+                None => table.entries(),
+                Some(ps) => ps
+                    .iter()
+                    .filter_map(|p| table.get(*p).map(|r| (*p, r)))
+                    .collect(),
+            };
+            for (p, r) in entries {
                 if r.attachment.is_none() || r.attachment == Some(ai) {
                     continue;
                 }
@@ -957,12 +1258,12 @@ fn site_routes(
             let Some(v) = g
                 .vpc
                 .as_deref()
-                .and_then(|v| ix.get_kind(v, ObjectKind::Vpc))
+                .and_then(|v| self.ix.get_kind(v, ObjectKind::Vpc))
             else {
                 continue;
             };
             for (ci, c) in g.connections.iter().enumerate() {
-                if c.site != site.name || vgw_conn_down.contains(&(gi, ci)) {
+                if c.site != site || self.vgw_conn_down.contains(&(gi, ci)) {
                     continue;
                 }
                 let rank = if c.kind == ConnectionKind::DirectConnect {
@@ -971,6 +1272,9 @@ fn site_routes(
                     1
                 };
                 for p in &m.vpcs[v].cidrs {
+                    if only.is_some_and(|ps| !ps.contains(&p.trunc())) {
+                        continue;
+                    }
                     t.insert_preferred(
                         *p,
                         SiteRoute {
@@ -983,9 +1287,7 @@ fn site_routes(
                 }
             }
         }
-        site_routes.push(t);
     }
-    site_routes
 }
 
 /// The forwarding graph of compiled tables (see [`Dataplane::graph`]).

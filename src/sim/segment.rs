@@ -131,9 +131,20 @@ impl Suffix {
     /// Whether this suffix joins `cut` exactly as the whole walk would: it revisits none
     /// of the prefix's contexts and the two fit under the loop guard's step limit.
     pub fn joins(&self, cut: &Cut) -> bool {
-        cut.steps + self.steps <= MAX_STEPS
-            && (cut.seen_mask & self.seen_mask == 0
-                || !self.seen.iter().any(|k| cut.seen.contains(k)))
+        self.joins_by_mask(cut.steps, cut.seen_mask)
+            .unwrap_or_else(|| !self.seen.iter().any(|k| cut.seen.contains(k)))
+    }
+
+    /// [`Self::joins`] from the cut's step count and Bloom filter alone; `None` when the
+    /// filters overlap and only the exact check on the cut's contexts can tell.
+    pub fn joins_by_mask(&self, cut_steps: usize, cut_mask: u64) -> Option<bool> {
+        if cut_steps + self.steps > MAX_STEPS {
+            Some(false)
+        } else if cut_mask & self.seen_mask == 0 {
+            Some(true)
+        } else {
+            None
+        }
     }
 }
 

@@ -40,6 +40,7 @@ use crate::model::Model;
 use crate::sim::endpoint::all_endpoints;
 use crate::sim::touch::summarize_touching;
 use crate::sim::Endpoint;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -268,19 +269,24 @@ impl Baseline {
     /// is not one of the baseline's components (its paths were not recorded) gives every
     /// flow.
     pub fn affected(&self, failed: &[String]) -> Vec<u32> {
+        self.affected_cells(failed).into_owned()
+    }
+
+    /// [`Self::affected`], borrowed from the index for one failed component.
+    fn affected_cells(&self, failed: &[String]) -> Cow<'_, [u32]> {
         let mut lists: Vec<&[u32]> = Vec::new();
         for f in failed {
             match self.comp_ids.get(f) {
                 Some(&x) => lists.push(&self.index[x as usize]),
-                None => return (0..self.cells.len() as u32).collect(),
+                None => return Cow::Owned((0..self.cells.len() as u32).collect()),
             }
         }
         match lists.as_slice() {
-            [] => Vec::new(),
-            [one] => one.to_vec(),
+            [] => Cow::Owned(Vec::new()),
+            [one] => Cow::Borrowed(one),
             _ => {
                 let all: BTreeSet<u32> = lists.iter().flat_map(|l| l.iter().copied()).collect();
-                all.into_iter().collect()
+                Cow::Owned(all.into_iter().collect())
             }
         }
     }
@@ -292,7 +298,7 @@ impl Baseline {
     /// fast matrix engine costs less than walking them one by one, and the affected flows
     /// are read from it ([`Self::evaluate_fast`]). Both give the same result.
     pub fn evaluate(&self, model: &Model, failed: &[String], examples: usize) -> ScenarioResult {
-        let affected = self.affected(failed);
+        let affected = self.affected_cells(failed);
         if self.heavy(affected.len()) {
             self.fast_cells(model, failed, &affected, examples)
         } else {
@@ -313,17 +319,24 @@ impl Baseline {
         each: &(dyn Fn(&[String], ScenarioResult) -> R + Sync),
     ) -> Vec<R> {
         use rayon::prelude::*;
-        let affected: Vec<Vec<u32>> = scenarios.par_iter().map(|f| self.affected(f)).collect();
+        let heavy: Vec<bool> = scenarios
+            .par_iter()
+            .map(|f| self.heavy(self.affected_cells(f).len()))
+            .collect();
         let mut out: Vec<Option<R>> = scenarios.iter().map(|_| None).collect();
         for (k, f) in scenarios.iter().enumerate() {
-            if self.heavy(affected[k].len()) {
-                out[k] = Some(each(f, self.fast_cells(model, f, &affected[k], examples)));
+            if heavy[k] {
+                let a = self.affected_cells(f);
+                out[k] = Some(each(f, self.fast_cells(model, f, &a, examples)));
             }
         }
         out.par_iter_mut()
-            .zip(scenarios.par_iter().zip(affected.par_iter()))
+            .zip(scenarios.par_iter())
             .filter(|(o, _)| o.is_none())
-            .for_each(|(o, (f, a))| *o = Some(each(f, self.walk_cells(f, a, examples))));
+            .for_each(|(o, f)| {
+                let a = self.affected_cells(f);
+                *o = Some(each(f, self.walk_cells(f, &a, examples)));
+            });
         out.into_iter().flatten().collect()
     }
 
@@ -338,14 +351,14 @@ impl Baseline {
     /// every flow rather than by walking the affected flows (such scenarios hold a whole
     /// table in memory: a sweep runs them one at a time).
     pub fn is_heavy(&self, failed: &[String]) -> bool {
-        self.heavy(self.affected(failed).len())
+        self.heavy(self.affected_cells(failed).len())
     }
 
     /// Evaluate a scenario by walking again the flows listed under the failed components,
     /// through the baseline's dataplane with the failures applied
     /// ([`Dataplane::with_failures`]).
     pub fn evaluate_walk(&self, failed: &[String], examples: usize) -> ScenarioResult {
-        let affected = self.affected(failed);
+        let affected = self.affected_cells(failed);
         self.walk_cells(failed, &affected, examples)
     }
 
@@ -358,7 +371,7 @@ impl Baseline {
         failed: &[String],
         examples: usize,
     ) -> ScenarioResult {
-        let affected = self.affected(failed);
+        let affected = self.affected_cells(failed);
         self.fast_cells(model, failed, &affected, examples)
     }
 
@@ -486,16 +499,24 @@ impl Baseline {
                 let mut t = Tally::new(examples);
                 // Cells mostly repeat a few (before, after) pairs: classify each pair once.
                 let mut memo: FastMap<(u32, u32), Option<ChangeKind>> = FastMap::default();
+                let mut last: Option<((u32, u32), Option<ChangeKind>)> = None;
                 for &c in chunk {
                     let b = self.cells[c as usize];
                     let Some(before) = self.outcomes.get(b as usize) else {
                         continue;
                     };
                     let a = after_id(c).unwrap_or(NO_CELL);
-                    let kind = *memo.entry((b, a)).or_insert_with(|| {
-                        let after = table.outcomes.get(a as usize).unwrap_or(&missing);
-                        classify(before, after)
-                    });
+                    let kind = match last {
+                        Some((key, kind)) if key == (b, a) => kind,
+                        _ => {
+                            let kind = *memo.entry((b, a)).or_insert_with(|| {
+                                let after = table.outcomes.get(a as usize).unwrap_or(&missing);
+                                classify(before, after)
+                            });
+                            last = Some(((b, a), kind));
+                            kind
+                        }
+                    };
                     if let Some(kind) = kind {
                         t.add(self, kind, c);
                     }

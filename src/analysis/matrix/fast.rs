@@ -112,6 +112,11 @@ struct Flows {
     hash_src6: Vec<u64>,
     hash_dst: Vec<u64>,
     hash_public: Vec<u64>,
+    /// The same endpoints' addresses as sortable keys ([`addr_key`]).
+    key_src4: Vec<(u8, u128)>,
+    key_src6: Vec<(u8, u128)>,
+    key_dst: Vec<(u8, u128)>,
+    key_public: Vec<(u8, u128)>,
 }
 
 impl Flows {
@@ -128,6 +133,10 @@ impl Flows {
             hash_src6: Vec::with_capacity(eps.len()),
             hash_dst: Vec::with_capacity(eps.len()),
             hash_public: Vec::with_capacity(eps.len()),
+            key_src4: Vec::with_capacity(eps.len()),
+            key_src6: Vec::with_capacity(eps.len()),
+            key_dst: Vec::with_capacity(eps.len()),
+            key_public: Vec::with_capacity(eps.len()),
         };
         let state = |ip: IpAddr, port: u16| hash_endpoint(HASH_BASIS, ip, port);
         for e in eps {
@@ -149,6 +158,10 @@ impl Flows {
             f.hash_dst.push(state(ip, opts.dst_port));
             let public = eni.and_then(|n| n.public_ip).map_or(ip, IpAddr::V4);
             f.hash_public.push(state(public, opts.dst_port));
+            f.key_src4.push(addr_key(pick(true)));
+            f.key_src6.push(addr_key(pick(false)));
+            f.key_dst.push(addr_key(ip));
+            f.key_public.push(addr_key(public));
             f.internet
                 .push(matches!(e.endpoint, Endpoint::Internet { .. }));
         }
@@ -174,25 +187,30 @@ impl Flows {
         }
     }
 
-    /// `flow(i, j).symmetric_hash()`, from the endpoints' precomputed states.
+    /// `flow(i, j).symmetric_hash()`, from the endpoints' precomputed states: the
+    /// endpoint that sorts first (address, then port: [`addr_key`] orders addresses as
+    /// `IpAddr` does) is already hashed, the other is added.
     fn hash(&self, i: usize, j: usize) -> u64 {
-        let f = self.flow(i, j);
-        let h = if (f.src, f.src_port) <= (f.dst, f.dst_port) {
-            let s = if f.dst.is_ipv4() {
-                self.hash_src4[i]
-            } else {
-                self.hash_src6[i]
-            };
-            hash_endpoint(s, f.dst, f.dst_port)
+        let (dst, dkey, dstate) = if self.internet[i] {
+            (
+                self.public[j].unwrap_or(self.dst[j]),
+                self.key_public[j],
+                self.hash_public[j],
+            )
         } else {
-            let d = if self.internet[i] {
-                self.hash_public[j]
-            } else {
-                self.hash_dst[j]
-            };
-            hash_endpoint(d, f.src, f.src_port)
+            (self.dst[j], self.key_dst[j], self.hash_dst[j])
         };
-        hash_protocol(h, f.protocol)
+        let (src, skey, sstate) = if dkey.0 == 0 {
+            (self.src4[i], self.key_src4[i], self.hash_src4[i])
+        } else {
+            (self.src6[i], self.key_src6[i], self.hash_src6[i])
+        };
+        let h = if (skey, super::SRC_PORT) <= (dkey, self.dst_port) {
+            hash_endpoint(sstate, dst, self.dst_port)
+        } else {
+            hash_endpoint(dstate, src, super::SRC_PORT)
+        };
+        hash_protocol(h, self.protocol)
     }
 }
 
@@ -450,12 +468,32 @@ struct SourcePrefix {
 }
 
 /// Every source's prefix slots in flat arrays: source `i`'s runs begin at
-/// `starts[off[i]..off[i + 1]]`, with their slots at the same positions of `slots`.
+/// `starts[off[i]..off[i + 1]]`, with their slots at the same positions of `slots` and
+/// `hot`. A column reads one slot of every source: `hot` keeps what it reads per cell
+/// small enough to stay in cache.
 struct Slots {
     off: Vec<u32>,
     starts: Vec<u32>,
     slots: Vec<Slot>,
+    hot: Vec<Hot>,
 }
+
+/// The per-cell part of a [`Slot`].
+#[derive(Clone, Copy)]
+struct Hot {
+    /// [`HOT_WHOLE`], [`HOT_DONE`] or the cut's route table number.
+    rtb: u32,
+    /// The cut's AZ number.
+    az: u32,
+    /// The cut's hops and steps.
+    hops: u32,
+    steps: u32,
+    /// The cut's Bloom filter of visited contexts.
+    mask: u64,
+}
+
+const HOT_WHOLE: u32 = u32::MAX;
+const HOT_DONE: u32 = u32::MAX - 1;
 
 impl Slots {
     fn new(sources: Vec<SourcePrefix>) -> Slots {
@@ -463,22 +501,46 @@ impl Slots {
             off: vec![0],
             starts: Vec::new(),
             slots: Vec::new(),
+            hot: Vec::new(),
         };
         for p in sources {
             s.starts.extend(p.starts);
+            s.hot.extend(p.slots.iter().map(|slot| {
+                let mut h = Hot {
+                    rtb: HOT_WHOLE,
+                    az: 0,
+                    hops: 0,
+                    steps: 0,
+                    mask: 0,
+                };
+                match slot {
+                    Slot::Whole => {}
+                    Slot::Done { .. } => h.rtb = HOT_DONE,
+                    Slot::Cut(c, rtb, az) => {
+                        h = Hot {
+                            rtb: *rtb,
+                            az: *az,
+                            hops: c.hops,
+                            steps: u32::try_from(c.steps).unwrap_or(u32::MAX),
+                            mask: c.seen_mask,
+                        }
+                    }
+                }
+                h
+            }));
             s.slots.extend(p.slots);
             s.off.push(s.starts.len() as u32);
         }
         s
     }
 
-    /// The slot of source `i` for the destination at sorted position `p`.
-    fn at(&self, i: usize, p: u32) -> &Slot {
+    /// The slot number of source `i` for the destination at sorted position `p`.
+    fn at(&self, i: usize, p: u32) -> usize {
         let (a, b) = (self.off[i] as usize, self.off[i + 1] as usize);
         let k = self.starts[a..b]
             .partition_point(|&x| x <= p)
             .saturating_sub(1);
-        &self.slots[a + k]
+        a + k
     }
 }
 
@@ -761,44 +823,47 @@ impl Ctx<'_> {
         local.outcome(o, i)
     }
 
-    /// The shared suffix for the flow (`i`, `j`) from `cut` (route table number `rtb`,
-    /// AZ number `az`), computing it on first use.
+    /// The shared suffix for the flow (`i`, `j`) from the cut of slot `k` (`hot`: its
+    /// route table and AZ numbers), computing it on first use.
     #[allow(clippy::too_many_arguments)]
     fn suffix(
         &self,
         memo: &mut MemoTable,
         entries: &mut Vec<Entry>,
         details: &mut DetailInterner,
-        cut: &Cut,
-        (rtb, az): (u32, u32),
+        k: usize,
+        hot: &Hot,
         class: u32,
         (i, j): (usize, usize),
     ) -> Option<u32> {
         // With no common modulus (`l == 0`) suffixes that hash are not shared.
         let bucket = || self.flows.hash(i, j) % self.l.max(1);
-        let mut key = [u64::from(rtb), u64::from(class), ANY, ANY];
+        let mut key = [u64::from(hot.rtb), u64::from(class), ANY, ANY];
         loop {
             match memo.get(&key) {
                 0 => break,
                 NOT_SHARED => return None,
-                SPLIT_AZ => key[2] = u64::from(az),
+                SPLIT_AZ => key[2] = u64::from(hot.az),
                 SPLIT_HASH => key[3] = bucket(),
                 e => return Some(e - FIRST_ENTRY),
             }
         }
+        let Slot::Cut(cut, ..) = &self.slots.slots[k] else {
+            return None;
+        };
         let s = segment::suffix(self.dp, cut, &self.flows.flow(i, j));
         if !s.shareable || (self.l == 0 && s.hashed) {
             memo.set(&key, NOT_SHARED);
             return None;
         }
         for d in &s.deps {
-            let (k, split, value) = match d {
-                Dep::Az => (2, SPLIT_AZ, u64::from(az)),
+            let (x, split, value) = match d {
+                Dep::Az => (2, SPLIT_AZ, u64::from(hot.az)),
                 Dep::Hash => (3, SPLIT_HASH, bucket()),
             };
-            if key[k] == ANY {
+            if key[x] == ANY {
                 memo.set(&key, split);
-                key[k] = value;
+                key[x] = value;
             }
         }
         let e = entries.len() as u32;
@@ -812,16 +877,23 @@ impl Ctx<'_> {
         Some(e)
     }
 
-    /// The outcome of the flow (`i`, `j`) through the shared suffix `e` after `cut`.
+    /// Whether the shared suffix joins the cut of slot `k` as the whole walk would.
+    fn joins(&self, s: &Suffix, k: usize, hot: &Hot) -> bool {
+        s.joins_by_mask(hot.steps as usize, hot.mask)
+            .unwrap_or_else(|| matches!(&self.slots.slots[k], Slot::Cut(cut, ..) if s.joins(cut)))
+    }
+
+    /// The outcome of the flow (`i`, `j`) through the shared suffix `entry` after a cut
+    /// of `cut_hops` hops.
     fn joined(
         &self,
         entry: &mut Entry,
-        cut: &Cut,
+        cut_hops: u32,
         (i, j): (usize, usize),
         local: &mut Local,
     ) -> u32 {
         let s = &entry.suffix;
-        let hops = cut.hops + s.hops;
+        let hops = cut_hops + s.hops;
         let fwd = LocalHalf {
             verdict: s.verdict,
             hops,
@@ -852,34 +924,31 @@ impl Ctx<'_> {
         let mut entries: Vec<Entry> = Vec::new();
         let mut cells = Vec::with_capacity(n.saturating_sub(1));
         for i in (0..n).filter(|&i| i != j) {
-            let o = match self.slots.at(i, p) {
-                Slot::Whole => self.whole(i, j, &mut local),
-                Slot::Done {
-                    verdict,
-                    reason,
-                    hops,
-                } => {
-                    let fwd = LocalHalf {
-                        verdict: *verdict,
-                        hops: *hops,
-                        detail: local.reason(*reason),
-                    };
-                    local.outcome(LocalOutcome { fwd, ret: None }, i)
-                }
-                Slot::Cut(cut, rtb, az) => {
+            let k = self.slots.at(i, p);
+            let hot = &self.slots.hot[k];
+            let o = match hot.rtb {
+                HOT_WHOLE => self.whole(i, j, &mut local),
+                HOT_DONE => match &self.slots.slots[k] {
+                    Slot::Done {
+                        verdict,
+                        reason,
+                        hops,
+                    } => {
+                        let fwd = LocalHalf {
+                            verdict: *verdict,
+                            hops: *hops,
+                            detail: local.reason(*reason),
+                        };
+                        local.outcome(LocalOutcome { fwd, ret: None }, i)
+                    }
+                    _ => self.whole(i, j, &mut local),
+                },
+                _ => {
                     let class = classes.get(i).copied().unwrap_or(0);
-                    let at = (*rtb, *az);
-                    match self.suffix(
-                        &mut memo,
-                        &mut entries,
-                        &mut local.details,
-                        cut,
-                        at,
-                        class,
-                        (i, j),
-                    ) {
-                        Some(e) if entries[e as usize].suffix.joins(cut) => {
-                            self.joined(&mut entries[e as usize], cut, (i, j), &mut local)
+                    let d = &mut local.details;
+                    match self.suffix(&mut memo, &mut entries, d, k, hot, class, (i, j)) {
+                        Some(e) if self.joins(&entries[e as usize].suffix, k, hot) => {
+                            self.joined(&mut entries[e as usize], hot.hops, (i, j), &mut local)
                         }
                         _ => self.whole(i, j, &mut local),
                     }

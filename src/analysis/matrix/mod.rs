@@ -179,14 +179,24 @@ pub struct MatrixEndpoint {
 
 impl MatrixEndpoint {
     /// Describe a simulation endpoint of `m`.
+    ///
+    /// Builds name look-ups of the model on every call: describe many endpoints with
+    /// [`endpoints`].
     pub fn describe(m: &Model, e: &Endpoint) -> MatrixEndpoint {
+        Self::describe_in(m, &Names::new(m), e)
+    }
+
+    fn describe_in(m: &Model, names: &Names<'_>, e: &Endpoint) -> MatrixEndpoint {
         match e {
             Endpoint::Interface { eni, ip } => {
                 let n = m.network_interfaces.get(*eni);
                 let name = n.map(|n| n.name.clone()).unwrap_or_default();
-                let subnet = n.and_then(|n| m.subnets.iter().find(|s| s.name == n.subnet));
-                let vpc = subnet.and_then(|s| m.vpcs.iter().find(|v| v.name == s.vpc));
-                let account = vpc.and_then(|v| m.accounts.iter().find(|a| a.name == v.account));
+                let subnet = n.and_then(|n| names.subnets.get(n.subnet.as_str()));
+                let subnet = subnet.and_then(|&k| m.subnets.get(k));
+                let vpc = subnet.and_then(|s| names.vpcs.get(s.vpc.as_str()));
+                let vpc = vpc.and_then(|&k| m.vpcs.get(k));
+                let account = vpc.and_then(|v| names.accounts.get(v.account.as_str()));
+                let account = account.and_then(|&k| m.accounts.get(k));
                 // An ENI's `environment` tag overrides its account's (the reference's shared
                 // dev VPC lives in the network account, its workloads are tagged dev).
                 let env = n
@@ -270,15 +280,40 @@ impl Serialize for MatrixEndpoint {
     }
 }
 
+/// Subnets, VPCs and accounts by name (the first of a name, as a linear search finds it).
+struct Names<'a> {
+    subnets: HashMap<&'a str, usize>,
+    vpcs: HashMap<&'a str, usize>,
+    accounts: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    fn new(m: &'a Model) -> Names<'a> {
+        fn first<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+            let mut out = HashMap::new();
+            for (k, n) in names.enumerate() {
+                out.entry(n).or_insert(k);
+            }
+            out
+        }
+        Names {
+            subnets: first(m.subnets.iter().map(|s| s.name.as_str())),
+            vpcs: first(m.vpcs.iter().map(|v| v.name.as_str())),
+            accounts: first(m.accounts.iter().map(|a| a.name.as_str())),
+        }
+    }
+}
+
 /// The matrix endpoints of `m` (in [`crate::sim::endpoint::all_endpoints`] order) with
 /// their groups under `group_by` (accounts when `None`).
 pub fn endpoints(m: &Model, group_by: Option<GroupBy>) -> Vec<MatrixEndpoint> {
     let g = group_by.unwrap_or(GroupBy::Account);
     use rayon::prelude::*;
+    let names = Names::new(m);
     crate::sim::endpoint::all_endpoints(m)
         .par_iter()
         .map(|e| {
-            let mut d = MatrixEndpoint::describe(m, e);
+            let mut d = MatrixEndpoint::describe_in(m, &names, e);
             d.group = d.group_of(g).to_string();
             d
         })

@@ -15,7 +15,63 @@ use super::{
 };
 use crate::diag::{Diagnostic, Severity};
 use ipnet::{IpNet, Ipv4Net};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Hash maps and sets with foldhash: these are look-ups only (never iterated into the
+/// output), and SipHash was a measurable part of the import (BENCHMARKS.md "Import").
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
+/// A JSON path (`/subnets/3`), formatted only when a problem is reported: the model of
+/// a large snapshot has tens of thousands of objects and almost none has a problem.
+#[derive(Clone, Copy)]
+struct At(&'static str, usize);
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/{}/{}", self.0, self.1)
+    }
+}
+
+/// Where a named object is: `/coll/i`, or `/coll/i/sub/j` for firewall endpoints and
+/// VGW connections.
+#[derive(Clone, Copy)]
+enum ObjPath {
+    At(At),
+    Nested(At, &'static str, usize),
+}
+
+impl fmt::Display for ObjPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjPath::At(a) => a.fmt(f),
+            ObjPath::Nested(a, k, j) => write!(f, "{a}/{k}/{j}"),
+        }
+    }
+}
+
+/// A path below another one (`{parent}/{key}`).
+#[derive(Clone, Copy)]
+struct Sub<'x>(&'x dyn fmt::Display, &'static str);
+
+impl fmt::Display for Sub<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
+/// An item of a list below another path (`{parent}/{key}/{index}`).
+#[derive(Clone, Copy)]
+struct SubI<'x>(&'x dyn fmt::Display, &'static str, usize);
+
+impl fmt::Display for SubI<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}", self.0, self.1, self.2)
+    }
+}
+
 use std::net::IpAddr;
 
 /// One problem found in a model, located by JSON path (`/vpcs/3/cidrs/0`).
@@ -91,11 +147,11 @@ impl<'a> Checker<'a> {
     fn new(m: &'a Model) -> Self {
         let mut c = Checker {
             m,
-            names: HashMap::new(),
-            ids: HashMap::new(),
-            azs: HashMap::new(),
-            subnets_of_vpc: HashMap::new(),
-            vpc_attached: HashSet::new(),
+            names: HashMap::default(),
+            ids: HashMap::default(),
+            azs: HashMap::default(),
+            subnets_of_vpc: HashMap::default(),
+            vpc_attached: HashSet::default(),
             out: Vec::new(),
         };
         for a in &m.transit_gateway_attachments {
@@ -123,32 +179,32 @@ impl<'a> Checker<'a> {
         c
     }
 
-    fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+    fn err(&mut self, path: impl fmt::Display, msg: impl Into<String>) {
         self.out.push(Problem {
             severity: Severity::Error,
-            path: path.into(),
+            path: path.to_string(),
             message: msg.into(),
         });
     }
 
-    fn warn(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+    fn warn(&mut self, path: impl fmt::Display, msg: impl Into<String>) {
         self.out.push(Problem {
             severity: Severity::Warning,
-            path: path.into(),
+            path: path.to_string(),
             message: msg.into(),
         });
     }
 
     /// Every named object: (JSON path, kind, index, name, id). Firewall endpoints and
     /// VGW connections carry their own path; their index is the parent's.
-    fn all_objects(&self) -> Vec<(String, ObjectKind, usize, &'a str, Option<&'a str>)> {
+    fn all_objects(&self) -> Vec<(ObjPath, ObjectKind, usize, &'a str, Option<&'a str>)> {
         let m = self.m;
         let mut v = Vec::new();
         macro_rules! add {
             ($coll:ident, $kind:expr) => {
                 for (i, o) in m.$coll.iter().enumerate() {
                     v.push((
-                        format!("/{}/{i}", stringify!($coll)),
+                        ObjPath::At(At(stringify!($coll), i)),
                         $kind,
                         i,
                         o.name.as_str(),
@@ -191,7 +247,7 @@ impl<'a> Checker<'a> {
         add!(network_interfaces, ObjectKind::NetworkInterface);
         for (i, s) in m.onprem_sites.iter().enumerate() {
             v.push((
-                format!("/onprem_sites/{i}"),
+                ObjPath::At(At("onprem_sites", i)),
                 ObjectKind::OnPremSite,
                 i,
                 s.name.as_str(),
@@ -201,7 +257,7 @@ impl<'a> Checker<'a> {
         for (i, g) in m.vpn_gateways.iter().enumerate() {
             for (j, c) in g.connections.iter().enumerate() {
                 v.push((
-                    format!("/vpn_gateways/{i}/connections/{j}"),
+                    ObjPath::Nested(At("vpn_gateways", i), "connections", j),
                     ObjectKind::VgwConnection,
                     i,
                     c.name.as_str(),
@@ -212,7 +268,7 @@ impl<'a> Checker<'a> {
         for (i, f) in m.firewalls.iter().enumerate() {
             for (j, e) in f.endpoints.iter().enumerate() {
                 v.push((
-                    format!("/firewalls/{i}/endpoints/{j}"),
+                    ObjPath::Nested(At("firewalls", i), "endpoints", j),
                     ObjectKind::FirewallEndpoint,
                     i,
                     e.name.as_str(),
@@ -224,7 +280,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolve a reference to an object of `kind`; report it at `path` when dangling.
-    fn resolve(&mut self, path: &str, name: &str, kind: ObjectKind) -> Option<usize> {
+    fn resolve(&mut self, path: &dyn fmt::Display, name: &str, kind: ObjectKind) -> Option<usize> {
         if let Some(&i) = self.names.get(&(kind, name)) {
             return Some(i);
         }
@@ -269,57 +325,60 @@ impl<'a> Checker<'a> {
     // ----------------------------------------------------------------- names
 
     fn names(&mut self) {
-        let mut seen: HashMap<(bool, &str), String> = HashMap::new();
-        let mut seen_ids: HashMap<&str, String> = HashMap::new();
-        for (path, kind, _, name, id) in self.all_objects() {
+        let objects = self.all_objects();
+        let mut seen: HashMap<(bool, &str), ObjPath> =
+            HashMap::with_capacity_and_hasher(objects.len(), Default::default());
+        let mut seen_ids: HashMap<&str, ObjPath> =
+            HashMap::with_capacity_and_hasher(objects.len(), Default::default());
+        for (path, kind, i, name, id) in objects {
             if name.trim().is_empty() {
                 self.err(format!("{path}/name"), "empty name");
             }
             let ns = kind == ObjectKind::Account;
             match seen.get(&(ns, name)) {
                 Some(first) => {
-                    let first = first.clone();
+                    let first = *first;
                     self.err(
                         format!("{path}/name"),
                         format!("duplicate name `{name}` (first used at {first})"),
                     );
                 }
                 None => {
-                    seen.insert((ns, name), path.clone());
+                    seen.insert((ns, name), path);
                 }
             }
             // The two sides of a TGW peering attachment share its AWS id.
-            if let Some(id) = id.filter(|_| !self.is_peering(kind, path.as_str())) {
+            if let Some(id) = id.filter(|_| !self.is_peering(kind, i)) {
                 match seen_ids.get(id) {
                     Some(first) => {
-                        let first = first.clone();
+                        let first = *first;
                         self.err(
                             format!("{path}/id"),
                             format!("duplicate id `{id}` (first used at {first})"),
                         );
                     }
                     None => {
-                        seen_ids.insert(id, path.clone());
+                        seen_ids.insert(id, path);
                     }
                 }
             }
         }
     }
 
-    fn is_peering(&self, kind: ObjectKind, path: &str) -> bool {
+    /// Whether object `i` of `kind` is a TGW peering attachment.
+    fn is_peering(&self, kind: ObjectKind, i: usize) -> bool {
         kind == ObjectKind::TransitGatewayAttachment
-            && path
-                .rsplit('/')
-                .next()
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| self.m.transit_gateway_attachments.get(i))
+            && self
+                .m
+                .transit_gateway_attachments
+                .get(i)
                 .is_some_and(|a| a.attachment_type == AttachmentType::Peering)
     }
 
     fn regions(&mut self) {
         let m = self.m;
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut az_seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
+        let mut az_seen: HashMap<&str, usize> = HashMap::default();
         for (i, r) in m.regions.iter().enumerate() {
             if let Some(f) = seen.insert(r.name.as_str(), i) {
                 self.err(
@@ -338,7 +397,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn region(&mut self, path: &str, region: &str) {
+    fn region(&mut self, path: &dyn fmt::Display, region: &str) {
         if !self.m.regions.iter().any(|r| r.name == region) {
             self.err(path, format!("unknown region `{region}` (not in /regions)"));
         }
@@ -349,9 +408,13 @@ impl<'a> Checker<'a> {
     fn vpcs(&mut self) {
         let m = self.m;
         for (i, v) in m.vpcs.iter().enumerate() {
-            let p = format!("/vpcs/{i}");
-            self.resolve(&format!("{p}/account"), &v.account, ObjectKind::Account);
-            self.region(&format!("{p}/region"), &v.region);
+            let p = At("vpcs", i);
+            self.resolve(
+                &format_args!("{p}/account"),
+                &v.account,
+                ObjectKind::Account,
+            );
+            self.region(&format_args!("{p}/region"), &v.region);
             if !v.cidrs.iter().any(|c| matches!(c, IpNet::V4(_))) {
                 self.err(
                     format!("{p}/cidrs"),
@@ -392,7 +455,7 @@ impl<'a> Checker<'a> {
         // Per VPC: (cidr, subnet index) for the overlap check.
         let mut per_vpc: BTreeMap<&str, Vec<(Ipv4Net, usize)>> = BTreeMap::new();
         for (i, s) in m.subnets.iter().enumerate() {
-            let p = format!("/subnets/{i}");
+            let p = At("subnets", i);
             if s.cidr.network() != s.cidr.addr() {
                 self.warn(
                     format!("{p}/cidr"),
@@ -409,7 +472,7 @@ impl<'a> Checker<'a> {
                     format!("subnet CIDR {} is not between /16 and /28", s.cidr),
                 );
             }
-            let Some(vi) = self.resolve(&format!("{p}/vpc"), &s.vpc, ObjectKind::Vpc) else {
+            let Some(vi) = self.resolve(&format_args!("{p}/vpc"), &s.vpc, ObjectKind::Vpc) else {
                 continue;
             };
             let vpc = &m.vpcs[vi];
@@ -494,12 +557,12 @@ impl<'a> Checker<'a> {
 
     fn route_tables(&mut self) {
         let m = self.m;
-        let mut main_of: HashMap<&str, usize> = HashMap::new();
-        let mut assoc_of: HashMap<&str, usize> = HashMap::new();
-        let mut edge_of: HashMap<&str, usize> = HashMap::new();
+        let mut main_of: HashMap<&str, usize> = HashMap::default();
+        let mut assoc_of: HashMap<&str, usize> = HashMap::default();
+        let mut edge_of: HashMap<&str, usize> = HashMap::default();
         for (i, rt) in m.route_tables.iter().enumerate() {
-            let p = format!("/route_tables/{i}");
-            let Some(_) = self.resolve(&format!("{p}/vpc"), &rt.vpc, ObjectKind::Vpc) else {
+            let p = At("route_tables", i);
+            let Some(_) = self.resolve(&format_args!("{p}/vpc"), &rt.vpc, ObjectKind::Vpc) else {
                 continue;
             };
             if rt.main {
@@ -514,13 +577,13 @@ impl<'a> Checker<'a> {
                 }
             }
             for (j, sn) in rt.subnets.iter().enumerate() {
-                let sp = format!("{p}/subnets/{j}");
+                let sp = SubI(&p, "subnets", j);
                 let Some(si) = self.resolve(&sp, sn, ObjectKind::Subnet) else {
                     continue;
                 };
                 if self.vpc_of_subnet(si) != rt.vpc {
                     self.err(
-                        &sp,
+                        sp,
                         format!(
                             "subnet `{sn}` is in VPC `{}`, not in the route table's VPC `{}`",
                             self.vpc_of_subnet(si),
@@ -530,7 +593,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(f) = assoc_of.insert(sn.as_str(), i) {
                     self.err(
-                        &sp,
+                        sp,
                         format!(
                             "subnet `{sn}` is associated with two route tables (also `{}`); a subnet has one",
                             m.route_tables[f].name
@@ -541,7 +604,7 @@ impl<'a> Checker<'a> {
             // Gateway route tables: edge association with an IGW or VGW of the same VPC.
             // https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html
             for (j, g) in rt.edge_associations.iter().enumerate() {
-                let gp = format!("{p}/edge_associations/{j}");
+                let gp = SubI(&p, "edge_associations", j);
                 let gw_vpc = if let Some(&k) =
                     self.names.get(&(ObjectKind::InternetGateway, g.as_str()))
                 {
@@ -550,7 +613,7 @@ impl<'a> Checker<'a> {
                     m.vpn_gateways[k].vpc.as_deref()
                 } else {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "dangling reference: no internet gateway or virtual private gateway named `{g}`"
                         ),
@@ -559,7 +622,7 @@ impl<'a> Checker<'a> {
                 };
                 if gw_vpc != Some(rt.vpc.as_str()) {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "gateway `{g}` is not attached to the route table's VPC `{}`",
                             rt.vpc
@@ -568,7 +631,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(f) = edge_of.insert(g.as_str(), i) {
                     self.err(
-                        &gp,
+                        gp,
                         format!(
                             "gateway `{g}` has two edge associations (also `{}`)",
                             m.route_tables[f].name
@@ -577,11 +640,11 @@ impl<'a> Checker<'a> {
                 }
             }
             for (j, g) in rt.propagating_vgws.iter().enumerate() {
-                let gp = format!("{p}/propagating_vgws/{j}");
+                let gp = SubI(&p, "propagating_vgws", j);
                 if let Some(k) = self.resolve(&gp, g, ObjectKind::VpnGateway) {
                     if m.vpn_gateways[k].vpc.as_deref() != Some(rt.vpc.as_str()) {
                         self.err(
-                            &gp,
+                            gp,
                             format!(
                                 "virtual private gateway `{g}` is not attached to VPC `{}`",
                                 rt.vpc
@@ -590,37 +653,46 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            let mut dests: HashMap<String, usize> = HashMap::new();
+            let mut dests: HashMap<(Option<IpNet>, &str), usize> = HashMap::default();
             for (j, r) in rt.routes.iter().enumerate() {
-                let rp = format!("{p}/routes/{j}");
+                let rp = SubI(&p, "routes", j);
                 match (&r.destination, &r.destination_prefix_list) {
                     (Some(_), Some(_)) | (None, None) => self.err(
-                        &rp,
+                        rp,
                         "a route needs exactly one of `destination` and `destination_prefix_list`",
                     ),
                     (None, Some(pl)) => {
                         self.resolve(
-                            &format!("{rp}/destination_prefix_list"),
+                            &format_args!("{rp}/destination_prefix_list"),
                             pl,
                             ObjectKind::PrefixList,
                         );
                     }
                     (Some(_), None) => {}
                 }
-                let key = r
-                    .destination
-                    .map(|d| d.to_string())
-                    .or_else(|| r.destination_prefix_list.clone())
-                    .unwrap_or_default();
+                // Keyed by how the destination is written: the CIDR, else the prefix
+                // list's name (a name spelled like a CIDR counts as that CIDR).
+                let key = match (r.destination, r.destination_prefix_list.as_deref()) {
+                    (Some(d), _) => (Some(d), ""),
+                    (None, Some(pl)) => match pl.parse::<IpNet>() {
+                        Ok(d) if d.to_string() == pl => (Some(d), ""),
+                        _ => (None, pl),
+                    },
+                    (None, None) => (None, ""),
+                };
                 if r.origin != super::RouteOrigin::Propagated {
-                    if let Some(f) = dests.insert(key.clone(), j) {
+                    if let Some(f) = dests.insert(key, j) {
+                        let key = match key {
+                            (Some(d), _) => d.to_string(),
+                            (None, pl) => pl.to_string(),
+                        };
                         self.err(
-                            &rp,
+                            rp,
                             format!("route table has two routes to {key} (also /routes/{f})"),
                         );
                     }
                 }
-                self.route_target(&format!("{rp}/target"), &r.target, &rt.vpc);
+                self.route_target(&format_args!("{rp}/target"), &r.target, &rt.vpc);
             }
         }
         // Every subnet needs a route table: an explicit one, or its VPC's main table.
@@ -642,7 +714,7 @@ impl<'a> Checker<'a> {
 
     /// A VPC route's target must exist and belong to the route table's VPC
     /// (CreateRoute rejects gateways of other VPCs).
-    fn route_target(&mut self, p: &str, t: &RouteTarget, vpc: &str) {
+    fn route_target(&mut self, p: &dyn fmt::Display, t: &RouteTarget, vpc: &str) {
         let m = self.m;
         match t {
             RouteTarget::Local => {}
@@ -757,7 +829,7 @@ impl<'a> Checker<'a> {
 
     fn gateways(&mut self) {
         let m = self.m;
-        let mut igw_of: HashMap<&str, usize> = HashMap::new();
+        let mut igw_of: HashMap<&str, usize> = HashMap::default();
         for (i, g) in m.internet_gateways.iter().enumerate() {
             if let Some(v) = &g.vpc {
                 let p = format!("/internet_gateways/{i}/vpc");
@@ -770,14 +842,16 @@ impl<'a> Checker<'a> {
         }
         for (i, g) in m.egress_only_internet_gateways.iter().enumerate() {
             self.resolve(
-                &format!("/egress_only_internet_gateways/{i}/vpc"),
+                &format_args!("/egress_only_internet_gateways/{i}/vpc"),
                 &g.vpc,
                 ObjectKind::Vpc,
             );
         }
         for (i, n) in m.nat_gateways.iter().enumerate() {
-            let p = format!("/nat_gateways/{i}");
-            if let Some(si) = self.resolve(&format!("{p}/subnet"), &n.subnet, ObjectKind::Subnet) {
+            let p = At("nat_gateways", i);
+            if let Some(si) =
+                self.resolve(&format_args!("{p}/subnet"), &n.subnet, ObjectKind::Subnet)
+            {
                 let s = &m.subnets[si];
                 if !s.cidr.contains(&n.private_ip) {
                     self.err(
@@ -791,7 +865,7 @@ impl<'a> Checker<'a> {
             }
             match (n.connectivity, n.public_ip) {
                 (NatConnectivity::Public, None) => {
-                    self.warn(&p, "public NAT gateway without an Elastic IP (`public_ip`)")
+                    self.warn(p, "public NAT gateway without an Elastic IP (`public_ip`)")
                 }
                 (NatConnectivity::Private, Some(_)) => self.warn(
                     format!("{p}/public_ip"),
@@ -800,12 +874,12 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let mut vgw_of: HashMap<&str, usize> = HashMap::new();
+        let mut vgw_of: HashMap<&str, usize> = HashMap::default();
         for (i, g) in m.vpn_gateways.iter().enumerate() {
-            let p = format!("/vpn_gateways/{i}");
+            let p = At("vpn_gateways", i);
             if let Some(v) = &g.vpc {
                 if self
-                    .resolve(&format!("{p}/vpc"), v, ObjectKind::Vpc)
+                    .resolve(&format_args!("{p}/vpc"), v, ObjectKind::Vpc)
                     .is_some()
                 {
                     if let Some(f) = vgw_of.insert(v.as_str(), i) {
@@ -821,27 +895,27 @@ impl<'a> Checker<'a> {
             }
             for (j, c) in g.connections.iter().enumerate() {
                 self.resolve(
-                    &format!("{p}/connections/{j}/site"),
+                    &format_args!("{p}/connections/{j}/site"),
                     &c.site,
                     ObjectKind::OnPremSite,
                 );
             }
         }
         for (i, pc) in m.vpc_peering_connections.iter().enumerate() {
-            let p = format!("/vpc_peering_connections/{i}");
+            let p = At("vpc_peering_connections", i);
             let a = self.resolve(
-                &format!("{p}/requester_vpc"),
+                &format_args!("{p}/requester_vpc"),
                 &pc.requester_vpc,
                 ObjectKind::Vpc,
             );
             let b = self.resolve(
-                &format!("{p}/accepter_vpc"),
+                &format_args!("{p}/accepter_vpc"),
                 &pc.accepter_vpc,
                 ObjectKind::Vpc,
             );
             if let (Some(a), Some(b)) = (a, b) {
                 if a == b {
-                    self.err(&p, "a VPC cannot peer with itself");
+                    self.err(p, "a VPC cannot peer with itself");
                     continue;
                 }
                 // "You cannot create a VPC peering connection between VPCs that have
@@ -852,7 +926,7 @@ impl<'a> Checker<'a> {
                     for d in &vb.cidrs {
                         if matches!(c, IpNet::V4(_)) && overlaps(c, d) {
                             self.err(
-                                &p,
+                                p,
                                 format!(
                                     "peered VPCs `{}` ({c}) and `{}` ({d}) overlap",
                                     va.name, vb.name
@@ -868,27 +942,27 @@ impl<'a> Checker<'a> {
     fn vpc_endpoints(&mut self) {
         let m = self.m;
         for (i, e) in m.vpc_endpoints.iter().enumerate() {
-            let p = format!("/vpc_endpoints/{i}");
-            self.resolve(&format!("{p}/vpc"), &e.vpc, ObjectKind::Vpc);
+            let p = At("vpc_endpoints", i);
+            self.resolve(&format_args!("{p}/vpc"), &e.vpc, ObjectKind::Vpc);
             let subnet = match &e.subnet {
-                Some(sn) => self.subnet_in_vpc(&format!("{p}/subnet"), sn, &e.vpc),
+                Some(sn) => self.subnet_in_vpc(&format_args!("{p}/subnet"), sn, &e.vpc),
                 None => None,
             };
             match e.endpoint_type {
                 VpcEndpointType::GatewayLoadBalancer => {
                     if e.subnet.is_none() {
-                        self.err(&p, "a Gateway Load Balancer endpoint needs a `subnet`");
+                        self.err(p, "a Gateway Load Balancer endpoint needs a `subnet`");
                     }
                     match &e.gateway_load_balancer {
                         Some(g) => {
                             self.resolve(
-                                &format!("{p}/gateway_load_balancer"),
+                                &format_args!("{p}/gateway_load_balancer"),
                                 g,
                                 ObjectKind::GatewayLoadBalancer,
                             );
                         }
                         None => self.err(
-                            &p,
+                            p,
                             "a Gateway Load Balancer endpoint needs a `gateway_load_balancer`",
                         ),
                     }
@@ -896,7 +970,7 @@ impl<'a> Checker<'a> {
                 VpcEndpointType::Interface => {}
                 VpcEndpointType::Gateway => {
                     if let Some(pl) = &e.prefix_list {
-                        self.resolve(&format!("{p}/prefix_list"), pl, ObjectKind::PrefixList);
+                        self.resolve(&format_args!("{p}/prefix_list"), pl, ObjectKind::PrefixList);
                     }
                 }
             }
@@ -917,7 +991,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolve a subnet and require it to be in `vpc`.
-    fn subnet_in_vpc(&mut self, p: &str, sn: &str, vpc: &str) -> Option<usize> {
+    fn subnet_in_vpc(&mut self, p: &dyn fmt::Display, sn: &str, vpc: &str) -> Option<usize> {
         let si = self.resolve(p, sn, ObjectKind::Subnet)?;
         let sv = self.vpc_of_subnet(si);
         if sv != vpc {
@@ -931,11 +1005,15 @@ impl<'a> Checker<'a> {
     fn transit_gateways(&mut self) {
         let m = self.m;
         for (i, t) in m.transit_gateways.iter().enumerate() {
-            let p = format!("/transit_gateways/{i}");
-            self.resolve(&format!("{p}/account"), &t.account, ObjectKind::Account);
-            self.region(&format!("{p}/region"), &t.region);
+            let p = At("transit_gateways", i);
+            self.resolve(
+                &format_args!("{p}/account"),
+                &t.account,
+                ObjectKind::Account,
+            );
+            self.region(&format_args!("{p}/region"), &t.region);
             if let Some(d) = &t.default_route_table {
-                let dp = format!("{p}/default_route_table");
+                let dp = Sub(&p, "default_route_table");
                 if let Some(k) = self.resolve(&dp, d, ObjectKind::TransitGatewayRouteTable) {
                     if m.transit_gateway_route_tables[k].transit_gateway != t.name {
                         self.err(
@@ -947,18 +1025,18 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, rt) in m.transit_gateway_route_tables.iter().enumerate() {
-            let p = format!("/transit_gateway_route_tables/{i}");
+            let p = At("transit_gateway_route_tables", i);
             self.resolve(
-                &format!("{p}/transit_gateway"),
+                &format_args!("{p}/transit_gateway"),
                 &rt.transit_gateway,
                 ObjectKind::TransitGateway,
             );
-            let mut dests: HashMap<IpNet, usize> = HashMap::new();
+            let mut dests: HashMap<IpNet, usize> = HashMap::default();
             for (j, r) in rt.routes.iter().enumerate() {
-                let rp = format!("{p}/routes/{j}");
+                let rp = SubI(&p, "routes", j);
                 if let Some(f) = dests.insert(r.destination, j) {
                     self.err(
-                        &rp,
+                        rp,
                         format!("two static routes to {} (also /routes/{f})", r.destination),
                     );
                 }
@@ -970,9 +1048,9 @@ impl<'a> Checker<'a> {
                 );
             }
             for (j, r) in rt.prefix_list_references.iter().enumerate() {
-                let rp = format!("{p}/prefix_list_references/{j}");
+                let rp = SubI(&p, "prefix_list_references", j);
                 self.resolve(
-                    &format!("{rp}/prefix_list"),
+                    &format_args!("{rp}/prefix_list"),
                     &r.prefix_list,
                     ObjectKind::PrefixList,
                 );
@@ -986,13 +1064,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn tgw_route_target(&mut self, rp: &str, att: Option<&str>, blackhole: bool, tgw: &str) {
+    fn tgw_route_target(
+        &mut self,
+        rp: &dyn fmt::Display,
+        att: Option<&str>,
+        blackhole: bool,
+        tgw: &str,
+    ) {
         match (att, blackhole) {
             (Some(_), true) => self.err(rp, "a blackhole route has no `attachment`"),
             (None, false) => self.err(rp, "a route needs an `attachment` or `blackhole: true`"),
             (None, true) => {}
             (Some(a), false) => {
-                let ap = format!("{rp}/attachment");
+                let ap = Sub(&rp, "attachment");
                 if let Some(k) = self.resolve(&ap, a, ObjectKind::TransitGatewayAttachment) {
                     let at = &self.m.transit_gateway_attachments[k].transit_gateway;
                     if at != tgw {
@@ -1009,14 +1093,14 @@ impl<'a> Checker<'a> {
     fn attachments(&mut self) {
         let m = self.m;
         for (i, a) in m.transit_gateway_attachments.iter().enumerate() {
-            let p = format!("/transit_gateway_attachments/{i}");
+            let p = At("transit_gateway_attachments", i);
             let tgw = self.resolve(
-                &format!("{p}/transit_gateway"),
+                &format_args!("{p}/transit_gateway"),
                 &a.transit_gateway,
                 ObjectKind::TransitGateway,
             );
             if let Some(acc) = &a.account {
-                self.resolve(&format!("{p}/account"), acc, ObjectKind::Account);
+                self.resolve(&format_args!("{p}/account"), acc, ObjectKind::Account);
             }
             let ty = a.attachment_type;
             let want = |f: &str| -> bool {
@@ -1057,60 +1141,60 @@ impl<'a> Checker<'a> {
                 AttachmentType::Vpc => self.vpc_attachment(&p, i, tgw),
                 AttachmentType::Vpn | AttachmentType::DirectConnectGateway => match &a.site {
                     Some(s) => {
-                        self.resolve(&format!("{p}/site"), s, ObjectKind::OnPremSite);
+                        self.resolve(&format_args!("{p}/site"), s, ObjectKind::OnPremSite);
                     }
-                    None => self.warn(&p, format!("{} attachment without an on-premises `site`: nothing is reachable through it", type_label(ty))),
+                    None => self.warn(p, format!("{} attachment without an on-premises `site`: nothing is reachable through it", type_label(ty))),
                 },
                 AttachmentType::Connect => {
                     if let Some(s) = &a.site {
-                        self.resolve(&format!("{p}/site"), s, ObjectKind::OnPremSite);
+                        self.resolve(&format_args!("{p}/site"), s, ObjectKind::OnPremSite);
                     }
                     match &a.transport_attachment {
                         Some(t) => {
-                            let tp = format!("{p}/transport_attachment");
+                            let tp = Sub(&p, "transport_attachment");
                             if let Some(k) = self.resolve(&tp, t, ObjectKind::TransitGatewayAttachment) {
                                 let ta = &m.transit_gateway_attachments[k];
                                 if ta.transit_gateway != a.transit_gateway {
-                                    self.err(&tp, format!("transport attachment `{t}` is on another transit gateway"));
+                                    self.err(tp, format!("transport attachment `{t}` is on another transit gateway"));
                                 }
                                 if !matches!(ta.attachment_type, AttachmentType::Vpc | AttachmentType::DirectConnectGateway) {
-                                    self.err(&tp, "a Connect attachment's transport is a VPC or Direct Connect gateway attachment");
+                                    self.err(tp, "a Connect attachment's transport is a VPC or Direct Connect gateway attachment");
                                 }
                             }
                         }
-                        None => self.err(&p, "a Connect attachment needs a `transport_attachment`"),
+                        None => self.err(p, "a Connect attachment needs a `transport_attachment`"),
                     }
                 }
                 AttachmentType::Peering => match &a.peer_transit_gateway {
                     Some(t) => {
-                        let tp = format!("{p}/peer_transit_gateway");
+                        let tp = Sub(&p, "peer_transit_gateway");
                         if self.resolve(&tp, t, ObjectKind::TransitGateway).is_some() && *t == a.transit_gateway {
                             self.err(tp, "a transit gateway cannot peer with itself");
                         }
                     }
-                    None => self.warn(&p, "peering attachment without a `peer_transit_gateway`: nothing is reachable through it"),
+                    None => self.warn(p, "peering attachment without a `peer_transit_gateway`: nothing is reachable through it"),
                 },
             }
             // Association (at most one, by construction) and propagations: route
             // tables of the attachment's own transit gateway.
             if let Some(r) = &a.association {
                 self.own_tgw_table(
-                    &format!("{p}/association"),
+                    &format_args!("{p}/association"),
                     r,
                     &a.transit_gateway,
                     "associated with",
                 );
             }
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for (j, r) in a.propagations.iter().enumerate() {
-                let rp = format!("{p}/propagations/{j}");
+                let rp = SubI(&p, "propagations", j);
                 if !seen.insert(r.as_str()) {
-                    self.warn(&rp, format!("propagation to `{r}` listed twice"));
+                    self.warn(rp, format!("propagation to `{r}` listed twice"));
                 }
                 self.own_tgw_table(&rp, r, &a.transit_gateway, "propagating to");
                 if ty == AttachmentType::Peering {
                     self.warn(
-                        &rp,
+                        rp,
                         "peering attachments do not propagate routes (use static routes)",
                     );
                 }
@@ -1118,7 +1202,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn own_tgw_table(&mut self, p: &str, rt: &str, tgw: &str, what: &str) {
+    fn own_tgw_table(&mut self, p: &dyn fmt::Display, rt: &str, tgw: &str, what: &str) {
         if let Some(k) = self.resolve(p, rt, ObjectKind::TransitGatewayRouteTable) {
             let owner = &self.m.transit_gateway_route_tables[k].transit_gateway;
             if owner != tgw {
@@ -1127,14 +1211,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn vpc_attachment(&mut self, p: &str, i: usize, tgw: Option<usize>) {
+    fn vpc_attachment(&mut self, p: &dyn fmt::Display, i: usize, tgw: Option<usize>) {
         let m = self.m;
         let a = &m.transit_gateway_attachments[i];
         let Some(vpc) = &a.vpc else {
             self.err(p, "a VPC attachment needs a `vpc`");
             return;
         };
-        let Some(vi) = self.resolve(&format!("{p}/vpc"), vpc, ObjectKind::Vpc) else {
+        let Some(vi) = self.resolve(&format_args!("{p}/vpc"), vpc, ObjectKind::Vpc) else {
             return;
         };
         if let Some(t) = tgw {
@@ -1151,13 +1235,13 @@ impl<'a> Checker<'a> {
         }
         // "You can select one subnet per Availability Zone."
         // https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
-        let mut az_of: HashMap<&str, &str> = HashMap::new();
+        let mut az_of: HashMap<&str, &str> = HashMap::default();
         for (j, sn) in a.subnets.iter().enumerate() {
-            let sp = format!("{p}/subnets/{j}");
+            let sp = SubI(&p, "subnets", j);
             if let Some(si) = self.subnet_in_vpc(&sp, sn, vpc) {
                 let az = m.subnets[si].az.as_str();
                 if let Some(other) = az_of.insert(az, sn.as_str()) {
-                    self.err(&sp, format!("two subnets in {az} (`{other}` and `{sn}`): a VPC attachment has one subnet per Availability Zone"));
+                    self.err(sp, format!("two subnets in {az} (`{other}` and `{sn}`): a VPC attachment has one subnet per Availability Zone"));
                 }
             }
         }
@@ -1205,10 +1289,10 @@ impl<'a> Checker<'a> {
     fn firewalls(&mut self) {
         let m = self.m;
         for (i, f) in m.firewalls.iter().enumerate() {
-            let p = format!("/firewalls/{i}");
-            self.resolve(&format!("{p}/vpc"), &f.vpc, ObjectKind::Vpc);
+            let p = At("firewalls", i);
+            self.resolve(&format_args!("{p}/vpc"), &f.vpc, ObjectKind::Vpc);
             self.resolve(
-                &format!("{p}/policy"),
+                &format_args!("{p}/policy"),
                 &f.policy,
                 ObjectKind::FirewallPolicy,
             );
@@ -1223,7 +1307,7 @@ impl<'a> Checker<'a> {
             }
             // One endpoint per Availability Zone (one firewall subnet per AZ).
             // https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-high-level-steps.html
-            let mut az_of: HashMap<&str, &str> = HashMap::new();
+            let mut az_of: HashMap<&str, &str> = HashMap::default();
             for (j, e) in f.endpoints.iter().enumerate() {
                 let sp = format!("{p}/endpoints/{j}/subnet");
                 if let Some(si) = self.subnet_in_vpc(&sp, &e.subnet, &f.vpc) {
@@ -1245,7 +1329,7 @@ impl<'a> Checker<'a> {
     fn firewall_policies(&mut self) {
         let m = self.m;
         for (i, fp) in m.firewall_policies.iter().enumerate() {
-            let p = format!("/firewall_policies/{i}");
+            let p = At("firewall_policies", i);
             let std = ["aws:pass", "aws:drop", "aws:forward_to_sfe"];
             if fp.stateless_default_actions.is_empty() {
                 self.err(format!("{p}/stateless_default_actions"), "a policy needs stateless default actions (`aws:forward_to_sfe` to use the stateful rule groups)");
@@ -1262,12 +1346,12 @@ impl<'a> Checker<'a> {
                     self.err(format!("{p}/{key}"), format!("exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found {n})"));
                 }
             }
-            let mut prios: HashMap<u32, usize> = HashMap::new();
+            let mut prios: HashMap<u32, usize> = HashMap::default();
             for (j, r) in fp.stateless_rule_groups.iter().enumerate() {
-                let rp = format!("{p}/stateless_rule_groups/{j}");
+                let rp = SubI(&p, "stateless_rule_groups", j);
                 self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateless);
                 match r.priority {
-                    None => self.err(&rp, "a stateless rule group reference needs a `priority`"),
+                    None => self.err(rp, "a stateless rule group reference needs a `priority`"),
                     Some(pr) => {
                         if let Some(f) = prios.insert(pr, j) {
                             self.err(
@@ -1281,13 +1365,13 @@ impl<'a> Checker<'a> {
                 }
             }
             let strict = fp.stateful_rule_order == RuleOrder::StrictOrder;
-            let mut prios: HashMap<u32, usize> = HashMap::new();
+            let mut prios: HashMap<u32, usize> = HashMap::default();
             for (j, r) in fp.stateful_rule_groups.iter().enumerate() {
-                let rp = format!("{p}/stateful_rule_groups/{j}");
+                let rp = SubI(&p, "stateful_rule_groups", j);
                 self.rule_group_ref(&rp, &r.rule_group, RuleGroupType::Stateful);
                 match (strict, r.priority) {
                     (true, None) => self.err(
-                        &rp,
+                        rp,
                         "with STRICT_ORDER every stateful rule group reference needs a `priority`",
                     ),
                     (true, Some(pr)) => {
@@ -1333,8 +1417,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn rule_group_ref(&mut self, p: &str, name: &str, want: RuleGroupType) {
-        if let Some(k) = self.resolve(&format!("{p}/rule_group"), name, ObjectKind::RuleGroup) {
+    fn rule_group_ref(&mut self, p: &dyn fmt::Display, name: &str, want: RuleGroupType) {
+        if let Some(k) = self.resolve(&format_args!("{p}/rule_group"), name, ObjectKind::RuleGroup)
+        {
             let t = self.m.rule_groups[k].group_type;
             if t != want {
                 self.err(
@@ -1352,14 +1437,14 @@ impl<'a> Checker<'a> {
     fn rule_groups(&mut self) {
         let m = self.m;
         for (i, g) in m.rule_groups.iter().enumerate() {
-            let p = format!("/rule_groups/{i}");
+            let p = At("rule_groups", i);
             match g.group_type {
                 RuleGroupType::Stateless => {
                     if !g.stateful_rules.is_empty()
                         || g.domain_list.is_some()
                         || g.rules_string.is_some()
                     {
-                        self.err(&p, "a STATELESS rule group holds only `stateless_rules`");
+                        self.err(p, "a STATELESS rule group holds only `stateless_rules`");
                     }
                 }
                 RuleGroupType::Stateful => {
@@ -1372,9 +1457,9 @@ impl<'a> Checker<'a> {
                 }
             }
             let std = ["aws:pass", "aws:drop", "aws:forward_to_sfe"];
-            let mut prios: HashMap<u32, usize> = HashMap::new();
+            let mut prios: HashMap<u32, usize> = HashMap::default();
             for (j, r) in g.stateless_rules.iter().enumerate() {
-                let rp = format!("{p}/stateless_rules/{j}");
+                let rp = SubI(&p, "stateless_rules", j);
                 if !(1..=65535).contains(&r.priority) {
                     self.err(
                         format!("{rp}/priority"),
@@ -1405,14 +1490,14 @@ impl<'a> Checker<'a> {
     fn gateway_load_balancers(&mut self) {
         let m = self.m;
         for (i, g) in m.gateway_load_balancers.iter().enumerate() {
-            let p = format!("/gateway_load_balancers/{i}");
-            self.resolve(&format!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
+            let p = At("gateway_load_balancers", i);
+            self.resolve(&format_args!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
             for (j, sn) in g.subnets.iter().enumerate() {
-                self.subnet_in_vpc(&format!("{p}/subnets/{j}"), sn, &g.vpc);
+                self.subnet_in_vpc(&format_args!("{p}/subnets/{j}"), sn, &g.vpc);
             }
             for (j, a) in g.appliances.iter().enumerate() {
                 self.resolve(
-                    &format!("{p}/appliances/{j}"),
+                    &format_args!("{p}/appliances/{j}"),
                     a,
                     ObjectKind::NetworkInterface,
                 );
@@ -1430,31 +1515,31 @@ impl<'a> Checker<'a> {
     /// exactly one of an interface or an address, interfaces of the group's VPC.
     fn network_load_balancers(&mut self) {
         let m = self.m;
-        let mut node_of: HashMap<&str, &str> = HashMap::new();
+        let mut node_of: HashMap<&str, &str> = HashMap::default();
         for (i, lb) in m.network_load_balancers.iter().enumerate() {
-            let p = format!("/network_load_balancers/{i}");
-            self.resolve(&format!("{p}/vpc"), &lb.vpc, ObjectKind::Vpc);
-            let mut azs: HashMap<&str, &str> = HashMap::new();
+            let p = At("network_load_balancers", i);
+            self.resolve(&format_args!("{p}/vpc"), &lb.vpc, ObjectKind::Vpc);
+            let mut azs: HashMap<&str, &str> = HashMap::default();
             for (j, n) in lb.nodes.iter().enumerate() {
-                let np = format!("{p}/nodes/{j}");
+                let np = SubI(&p, "nodes", j);
                 let Some(e) = self.resolve(&np, n, ObjectKind::NetworkInterface) else {
                     continue;
                 };
                 let eni = &m.network_interfaces[e];
                 if eni.role != super::InterfaceRole::LoadBalancer {
-                    self.err(&np, format!("network interface `{n}` is a node of Network Load Balancer `{}` but its role is not `load_balancer`", lb.name));
+                    self.err(np, format!("network interface `{n}` is a node of Network Load Balancer `{}` but its role is not `load_balancer`", lb.name));
                 }
                 if let Some(prev) = node_of.insert(n.as_str(), lb.name.as_str()) {
-                    self.err(&np, format!("network interface `{n}` is already a node of Network Load Balancer `{prev}`"));
+                    self.err(np, format!("network interface `{n}` is already a node of Network Load Balancer `{prev}`"));
                 }
                 if let Some(&si) = self.names.get(&(ObjectKind::Subnet, eni.subnet.as_str())) {
                     let sn = &m.subnets[si];
                     if sn.vpc != lb.vpc {
-                        self.err(&np, format!("node `{n}` is in subnet `{}` of VPC `{}`, not in the load balancer's VPC `{}`", sn.name, sn.vpc, lb.vpc));
+                        self.err(np, format!("node `{n}` is in subnet `{}` of VPC `{}`, not in the load balancer's VPC `{}`", sn.name, sn.vpc, lb.vpc));
                     }
                     if let Some(other) = azs.insert(sn.az.as_str(), n.as_str()) {
                         self.err(
-                            &np,
+                            np,
                             format!(
                                 "nodes `{other}` and `{n}` are both in {}: one subnet per AZ",
                                 sn.az
@@ -1463,7 +1548,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if lb.scheme == super::LoadBalancerScheme::Internal && eni.public_ip.is_some() {
-                    self.warn(&np, format!("node `{n}` of internal Network Load Balancer `{}` has a public address", lb.name));
+                    self.warn(np, format!("node `{n}` of internal Network Load Balancer `{}` has a public address", lb.name));
                 }
             }
             if lb.nodes.is_empty() {
@@ -1472,11 +1557,11 @@ impl<'a> Checker<'a> {
                     format!("Network Load Balancer `{}` has no node", lb.name),
                 );
             }
-            let mut ports: HashMap<(u16, bool), usize> = HashMap::new();
+            let mut ports: HashMap<(u16, bool), usize> = HashMap::default();
             for (j, l) in lb.listeners.iter().enumerate() {
-                let lp = format!("{p}/listeners/{j}");
+                let lp = SubI(&p, "listeners", j);
                 if let Some(t) = self.resolve(
-                    &format!("{lp}/target_group"),
+                    &format_args!("{lp}/target_group"),
                     &l.target_group,
                     ObjectKind::TargetGroup,
                 ) {
@@ -1494,7 +1579,7 @@ impl<'a> Checker<'a> {
                 for tcp in transports {
                     if let Some(prev) = ports.insert((l.port, *tcp), j) {
                         self.err(
-                            &lp,
+                            lp,
                             format!(
                                 "listeners {prev} and {j} both listen on {} port {}",
                                 if *tcp { "TCP" } else { "UDP" },
@@ -1513,13 +1598,13 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, tg) in m.target_groups.iter().enumerate() {
-            let p = format!("/target_groups/{i}");
-            self.resolve(&format!("{p}/vpc"), &tg.vpc, ObjectKind::Vpc);
+            let p = At("target_groups", i);
+            self.resolve(&format_args!("{p}/vpc"), &tg.vpc, ObjectKind::Vpc);
             for (j, t) in tg.targets.iter().enumerate() {
-                let tp = format!("{p}/targets/{j}");
+                let tp = SubI(&p, "targets", j);
                 match (&t.interface, t.ip, tg.target_type) {
                     (Some(n), None, super::TargetType::Instance) => {
-                        if let Some(e) = self.resolve(&format!("{tp}/interface"), n, ObjectKind::NetworkInterface) {
+                        if let Some(e) = self.resolve(&format_args!("{tp}/interface"), n, ObjectKind::NetworkInterface) {
                             let eni = &m.network_interfaces[e];
                             let vpc = self.names.get(&(ObjectKind::Subnet, eni.subnet.as_str())).map(|s| m.subnets[*s].vpc.as_str());
                             if vpc.is_some_and(|v| v != tg.vpc) {
@@ -1528,9 +1613,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     (None, Some(_), super::TargetType::Ip) => {}
-                    (Some(_), None, super::TargetType::Ip) => self.err(&tp, "an `ip` target group's targets are addresses (`ip`), not interfaces"),
-                    (None, Some(_), super::TargetType::Instance) => self.err(&tp, "an `instance` target group's targets are interfaces (`interface`), not addresses"),
-                    _ => self.err(&tp, "a target is exactly one of `interface` or `ip`"),
+                    (Some(_), None, super::TargetType::Ip) => self.err(tp, "an `ip` target group's targets are addresses (`ip`), not interfaces"),
+                    (None, Some(_), super::TargetType::Instance) => self.err(tp, "an `instance` target group's targets are interfaces (`interface`), not addresses"),
+                    _ => self.err(tp, "a target is exactly one of `interface` or `ip`"),
                 }
             }
         }
@@ -1541,23 +1626,27 @@ impl<'a> Checker<'a> {
     fn security_groups(&mut self) {
         let m = self.m;
         for (i, g) in m.security_groups.iter().enumerate() {
-            let p = format!("/security_groups/{i}");
-            self.resolve(&format!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
+            let p = At("security_groups", i);
+            self.resolve(&format_args!("{p}/vpc"), &g.vpc, ObjectKind::Vpc);
             for (dir, rules) in [("ingress", &g.ingress), ("egress", &g.egress)] {
                 for (j, r) in rules.iter().enumerate() {
-                    let rp = format!("{p}/{dir}/{j}");
+                    let rp = SubI(&p, dir, j);
                     let peers = usize::from(r.cidr.is_some())
                         + usize::from(r.prefix_list.is_some())
                         + usize::from(r.security_group.is_some());
                     if peers != 1 {
-                        self.err(&rp, format!("a rule needs exactly one of `cidr`, `prefix_list`, `security_group` (found {peers})"));
+                        self.err(rp, format!("a rule needs exactly one of `cidr`, `prefix_list`, `security_group` (found {peers})"));
                     }
                     if let Some(pl) = &r.prefix_list {
-                        self.resolve(&format!("{rp}/prefix_list"), pl, ObjectKind::PrefixList);
+                        self.resolve(
+                            &format_args!("{rp}/prefix_list"),
+                            pl,
+                            ObjectKind::PrefixList,
+                        );
                     }
                     if let Some(sg) = &r.security_group {
                         self.resolve(
-                            &format!("{rp}/security_group"),
+                            &format_args!("{rp}/security_group"),
                             sg,
                             ObjectKind::SecurityGroup,
                         );
@@ -1569,11 +1658,11 @@ impl<'a> Checker<'a> {
 
     fn network_acls(&mut self) {
         let m = self.m;
-        let mut default_of: HashMap<&str, usize> = HashMap::new();
-        let mut assoc_of: HashMap<&str, usize> = HashMap::new();
+        let mut default_of: HashMap<&str, usize> = HashMap::default();
+        let mut assoc_of: HashMap<&str, usize> = HashMap::default();
         for (i, a) in m.network_acls.iter().enumerate() {
-            let p = format!("/network_acls/{i}");
-            self.resolve(&format!("{p}/vpc"), &a.vpc, ObjectKind::Vpc);
+            let p = At("network_acls", i);
+            self.resolve(&format_args!("{p}/vpc"), &a.vpc, ObjectKind::Vpc);
             if a.default {
                 if let Some(f) = default_of.insert(a.vpc.as_str(), i) {
                     self.err(
@@ -1586,16 +1675,16 @@ impl<'a> Checker<'a> {
                 }
             }
             for (j, sn) in a.subnets.iter().enumerate() {
-                let sp = format!("{p}/subnets/{j}");
+                let sp = SubI(&p, "subnets", j);
                 if self.subnet_in_vpc(&sp, sn, &a.vpc).is_some() {
                     if let Some(f) = assoc_of.insert(sn.as_str(), i) {
-                        self.err(&sp, format!("subnet `{sn}` is associated with two network ACLs (also `{}`); a subnet has one", m.network_acls[f].name));
+                        self.err(sp, format!("subnet `{sn}` is associated with two network ACLs (also `{}`); a subnet has one", m.network_acls[f].name));
                     }
                 }
             }
-            let mut nums: HashMap<(bool, u16), usize> = HashMap::new();
+            let mut nums: HashMap<(bool, u16), usize> = HashMap::default();
             for (j, e) in a.entries.iter().enumerate() {
-                let ep = format!("{p}/entries/{j}");
+                let ep = SubI(&p, "entries", j);
                 // Rule numbers 1-32766 ("Network ACL rules").
                 if !(1..=32766).contains(&e.rule_number) {
                     self.err(
@@ -1621,11 +1710,11 @@ impl<'a> Checker<'a> {
 
     fn network_interfaces(&mut self) {
         let m = self.m;
-        let mut ips: HashMap<(&str, IpAddr), usize> = HashMap::new();
-        let mut public: HashMap<std::net::Ipv4Addr, usize> = HashMap::new();
+        let mut ips: HashMap<(&str, IpAddr), usize> = HashMap::default();
+        let mut public: HashMap<std::net::Ipv4Addr, usize> = HashMap::default();
         for (i, e) in m.network_interfaces.iter().enumerate() {
-            let p = format!("/network_interfaces/{i}");
-            let subnet = self.resolve(&format!("{p}/subnet"), &e.subnet, ObjectKind::Subnet);
+            let p = At("network_interfaces", i);
+            let subnet = self.resolve(&format_args!("{p}/subnet"), &e.subnet, ObjectKind::Subnet);
             if !e.private_ips.iter().any(|a| a.is_ipv4()) {
                 self.err(
                     format!("{p}/private_ips"),
@@ -1669,12 +1758,12 @@ impl<'a> Checker<'a> {
                 }
             }
             for (j, sg) in e.security_groups.iter().enumerate() {
-                let gp = format!("{p}/security_groups/{j}");
+                let gp = SubI(&p, "security_groups", j);
                 if let Some(k) = self.resolve(&gp, sg, ObjectKind::SecurityGroup) {
                     let gv = m.security_groups[k].vpc.as_str();
                     if let Some(v) = vpc {
                         if gv != v {
-                            self.err(&gp, format!("security group `{sg}` belongs to VPC `{gv}`, the interface is in `{v}`"));
+                            self.err(gp, format!("security group `{sg}` belongs to VPC `{gv}`, the interface is in `{v}`"));
                         }
                     }
                 }

@@ -19,7 +19,13 @@ use super::Sink;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Hash maps and sets with foldhash: these are look-ups only (never iterated into the
+/// output), and SipHash was a measurable part of the import (BENCHMARKS.md "Import").
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Tag keys that carry an account's environment.
 const ENV_TAGS: &[&str] = &[
@@ -306,7 +312,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         cands.push((k.clone(), tag(&v.c)));
     }
     // ENIs: their own Name tag, else their instance's for the primary interface.
-    let mut eni_count: HashMap<&str, usize> = HashMap::new();
+    let mut eni_count: HashMap<&str, usize> = HashMap::default();
     for e in s.enis.values() {
         if let Some(i) = &e.instance {
             *eni_count.entry(i.as_str()).or_default() += 1;
@@ -378,8 +384,8 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     }
 
     // ---- VPCs, subnets --------------------------------------------------------------
-    let mut vpc_ok: HashSet<&str> = HashSet::new();
-    let mut vpc_cidrs: HashMap<&str, Vec<IpNet>> = HashMap::new();
+    let mut vpc_ok: HashSet<&str> = HashSet::default();
+    let mut vpc_cidrs: HashMap<&str, Vec<IpNet>> = HashMap::default();
     for (id, v) in &s.vpcs {
         if v.cidrs.is_empty() {
             cx.warn(&v.c, format!("VPC {id} has no associated CIDR block"));
@@ -394,8 +400,8 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             cidrs: v.cidrs.clone(),
         });
     }
-    let mut subnet_ok: HashSet<&str> = HashSet::new();
-    let mut subnet_az: HashMap<&str, &str> = HashMap::new();
+    let mut subnet_ok: HashSet<&str> = HashSet::default();
+    let mut subnet_az: HashMap<&str, &str> = HashMap::default();
     for (id, sn) in &s.subnets {
         if !vpc_ok.contains(sn.vpc.as_str()) {
             cx.warn(
@@ -444,7 +450,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         .collect();
 
     // ---- prefix lists ----------------------------------------------------------------
-    let mut pl_ok: HashSet<&str> = HashSet::new();
+    let mut pl_ok: HashSet<&str> = HashSet::default();
     for (id, p) in &s.prefix_lists {
         let entries = match &p.entries {
             Some(e) => e.clone(),
@@ -649,9 +655,9 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         "network_load_balancer",
         "interface_endpoint",
     ];
-    let mut eni_ok: HashSet<&str> = HashSet::new();
+    let mut eni_ok: HashSet<&str> = HashSet::default();
     let mut instance_eni: BTreeMap<&str, (i64, &str)> = BTreeMap::new();
-    let mut ip_eni: HashMap<std::net::IpAddr, &str> = HashMap::new();
+    let mut ip_eni: HashMap<std::net::IpAddr, &str> = HashMap::default();
     for (id, e) in &s.enis {
         if e.interface_type
             .as_deref()
@@ -775,7 +781,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     }
 
     // ---- inspection --------------------------------------------------------------------
-    let mut fw_endpoints: HashSet<&str> = HashSet::new();
+    let mut fw_endpoints: HashSet<&str> = HashSet::default();
     for (arn, rg) in &s.rule_groups {
         let mut g = rg.group.clone();
         g.name = cx.n(arn);
@@ -946,7 +952,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     }
 
     // ---- VPC endpoints -----------------------------------------------------------------
-    let mut vpce_ok: HashSet<&str> = HashSet::new();
+    let mut vpce_ok: HashSet<&str> = HashSet::default();
     let gwlbs_in: Vec<&String> = s
         .lbs
         .iter()
@@ -1243,11 +1249,11 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     }
 
     // ---- TGWs ------------------------------------------------------------------------------
-    let mut tgw_ok: HashSet<&str> = HashSet::new();
+    let mut tgw_ok: HashSet<&str> = HashSet::default();
     for id in s.tgws.keys() {
         tgw_ok.insert(id);
     }
-    let mut rtb_ok: HashMap<&str, &str> = HashMap::new(); // rtb → tgw
+    let mut rtb_ok: HashMap<&str, &str> = HashMap::default(); // rtb → tgw
     for (id, r) in &s.tgw_rtbs {
         if tgw_ok.contains(r.tgw.as_str()) {
             rtb_ok.insert(id, &r.tgw);
@@ -1278,7 +1284,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         });
     }
     // Attachments.
-    let mut att_ok: HashMap<(&str, &str), AttachmentType> = HashMap::new();
+    let mut att_ok: HashMap<(&str, &str), AttachmentType> = HashMap::default();
     for ((id, tgw), a) in &s.attachments {
         if !tgw_ok.contains(tgw.as_str()) {
             cx.warn(
@@ -1500,7 +1506,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     };
     let mut used_sites: BTreeSet<String> = BTreeSet::new();
     // Propagations by attachment id (one pass, not one scan per attachment).
-    let mut props_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut props_of: HashMap<&str, Vec<&str>> = HashMap::default();
     for (r, at) in &s.propagations {
         props_of.entry(at.as_str()).or_default().push(r.as_str());
     }
@@ -1723,8 +1729,8 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             Some(PropagationSource::VpnBgp)
         }
     };
-    let mut main_seen: HashSet<&str> = HashSet::new();
-    let mut tables_per_vpc: HashMap<&str, usize> = HashMap::new();
+    let mut main_seen: HashSet<&str> = HashSet::default();
+    let mut tables_per_vpc: HashMap<&str, usize> = HashMap::default();
     for rt in s.route_tables.values() {
         *tables_per_vpc.entry(rt.vpc.as_str()).or_default() += 1;
         if rt.main {

@@ -4,10 +4,9 @@ use super::parse_ec2 as ec2;
 use super::parse_inspection as insp;
 use super::parse_tgw as tgw;
 use super::raw::{OriginId, RawSnapshot};
-use super::value::{kind, pascal, Obj};
+use super::value::{kind, pascal, Json, Obj};
 use super::Sink;
 use crate::diag::Diagnostic;
-use serde_json::Value;
 
 /// Keys that are read by a list parser.
 const LIST_KEYS: &[&str] = &[
@@ -125,12 +124,12 @@ const SINGLE_MARKERS: &[&str] = &[
 ];
 
 /// Read one file's root value into the raw snapshot.
-pub(crate) fn read_root(s: &mut RawSnapshot, origin: OriginId, v: &Value, sink: &mut Sink) {
+pub(crate) fn read_root(s: &mut RawSnapshot, origin: OriginId, v: &Json, sink: &mut Sink) {
     let file = s.origins[origin].file.clone();
     match v {
-        Value::Object(map) => read_object(s, origin, Obj::root(map, &file), sink),
-        Value::Array(items) => {
-            let is_response = |i: &Value| {
+        Json::Object(map) => read_object(s, origin, Obj::root(map, &file), sink),
+        Json::Array(items) => {
+            let is_response = |i: &Json| {
                 i.as_object().is_some_and(|m| {
                     m.keys()
                         .any(|k| SINGLE_MARKERS.contains(&pascal(k).as_str()))
@@ -155,8 +154,8 @@ pub(crate) fn read_root(s: &mut RawSnapshot, origin: OriginId, v: &Value, sink: 
                 return;
             }
             for (i, it) in items.iter().enumerate() {
-                if let Value::Object(m) = it {
-                    read_object(s, origin, Obj::root_at(m, &file, format!("/{i}")), sink);
+                if let Json::Object(m) = it {
+                    read_object(s, origin, Obj::root_at(m, &file, i), sink);
                 }
             }
         }
@@ -214,17 +213,15 @@ fn read_object(s: &mut RawSnapshot, origin: OriginId, o: Obj, sink: &mut Sink) {
         single(ec2::prefix_list_entries(s, origin, &o, file), sink);
         consumed.extend(["PrefixListId", "Entries", "Cidrs", "PrefixListName"]);
     }
-    let mut keys: Vec<&String> = o.map.keys().collect();
-    keys.sort();
-    for key in keys {
+    for key in o.map.keys_sorted() {
         let k = pascal(key);
         if consumed.contains(&k.as_str()) || IGNORED.contains(&k.as_str()) {
             continue;
         }
         if let Some((_, what)) = NOT_MODELLED.iter().find(|(n, _)| *n == k) {
             let n = match o.get(key) {
-                Some(Value::Array(a)) => a.len(),
-                Some(Value::Null) | None => 0,
+                Some(Json::Array(a)) => a.len(),
+                Some(Json::Null) | None => 0,
                 Some(_) => 1,
             };
             if n > 0 {

@@ -1,7 +1,7 @@
 //! AWS `describe-*` JSON snapshots (Batfish layouts) → model, and back ([`export`]).
 //!
 //! Pipeline: [`layout`] lists the files and their account/region; each file is parsed
-//! to a `serde_json::Value` and its top-level keys choose a parser (`parse_*`), which
+//! to a [`value::Json`] tree (strings borrowed from the bytes) and its top-level keys choose a parser (`parse_*`), which
 //! fill a `RawSnapshot` keyed by AWS id (copies from several accounts merge by id);
 //! `build` then names every object, resolves references and derives what AWS
 //! derives (main route tables, TGW associations/propagations, on-prem sites).
@@ -138,8 +138,8 @@ fn read_routers(dir: &Path) -> Vec<routers::RawRouter> {
         .collect()
 }
 
-fn load_sources_with(
-    sources: &[SourceFile],
+fn load_sources_with<'s>(
+    sources: &'s [SourceFile],
     routers: Vec<routers::RawRouter>,
     name: &str,
 ) -> Result<Loaded, InputError> {
@@ -152,12 +152,12 @@ fn load_sources_with(
     // few are read into the snapshot, in file order, so the result does not depend on
     // the thread count.
     use rayon::prelude::*;
-    type Parsed = Vec<Result<serde_json::Value, serde_json::Error>>;
+    type Parsed<'a> = Vec<Result<value::Json<'a>, serde_json::Error>>;
     const CHUNK: usize = 8;
-    let parse = |chunk: &[SourceFile]| -> Parsed {
+    let parse = |chunk: &'s [SourceFile]| -> Parsed<'s> {
         chunk
             .par_iter()
-            .map(|src| serde_json::from_slice(&src.bytes))
+            .map(|src| value::parse(&src.bytes))
             .collect()
     };
     let mut chunks = sources.chunks(CHUNK);
@@ -197,7 +197,7 @@ fn load_sources_with(
 fn read_parsed(
     raw: &mut RawSnapshot,
     src: &SourceFile,
-    value: &Result<serde_json::Value, serde_json::Error>,
+    value: &Result<value::Json, serde_json::Error>,
     sink: &mut Sink,
 ) {
     let value = match value {

@@ -2,7 +2,13 @@
 //! when it is unique across the whole snapshot and is not another object's id, else
 //! the AWS id. The AWS id is always kept in the object's `id`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+/// Hash maps and sets with foldhash: these are look-ups only (never iterated into the
+/// output), and SipHash was a measurable part of the import (BENCHMARKS.md "Import").
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// AWS key (id) → model name.
 #[derive(Debug, Default)]
@@ -15,14 +21,15 @@ impl Names {
     /// never given to an object.
     pub fn new(cands: &[(String, Option<String>)], reserved: &BTreeSet<String>) -> Names {
         // Lookups only (no iteration), so hash maps: the result does not depend on order.
-        let mut count: HashMap<&str, usize> = HashMap::with_capacity(cands.len());
+        let mut count: HashMap<&str, usize> =
+            HashMap::with_capacity_and_hasher(cands.len(), Default::default());
         for (_, p) in cands {
             if let Some(p) = p {
                 *count.entry(p.as_str()).or_default() += 1;
             }
         }
         let keys: HashSet<&str> = cands.iter().map(|(k, _)| k.as_str()).collect();
-        let mut map = HashMap::with_capacity(cands.len());
+        let mut map = HashMap::with_capacity_and_hasher(cands.len(), Default::default());
         for (k, p) in cands {
             let name = match p {
                 Some(p)

@@ -50,7 +50,7 @@ pub(crate) fn active(
 pub(crate) fn common(o: &Obj, origin: OriginId) -> PResult<Common> {
     Ok(Common {
         origin,
-        path: o.path().to_string(),
+        path: o.path(),
         tags: o.tags()?,
         owner: o.str("OwnerId")?.map(str::to_string),
     })
@@ -222,7 +222,7 @@ fn route(o: &Obj) -> PResult<RawRoute> {
         return Err(o.err("GatewayId", "route without a target"));
     };
     Ok(RawRoute {
-        path: o.path().to_string(),
+        path: o.path(),
         dest,
         dest_pl,
         target,
@@ -868,7 +868,7 @@ fn sg_rules(o: &Obj, key: &str, file: &str, sink: &mut Sink) -> PResult<Vec<RawS
     for p in o.list(key)? {
         let p = p.obj(file)?;
         let proto_s = match p.get("IpProtocol") {
-            Some(serde_json::Value::Number(n)) => n.to_string(),
+            Some(super::value::Json::Number(n)) => n.to_string(),
             _ => p.str("IpProtocol")?.unwrap_or("-1").to_string(),
         };
         let protocol: Protocol = proto_s
@@ -912,7 +912,7 @@ fn sg_rules(o: &Obj, key: &str, file: &str, sink: &mut Sink) -> PResult<Vec<RawS
         }
         for (peer, description) in peers {
             out.push(RawSgRule {
-                path: p.path().to_string(),
+                path: p.path(),
                 protocol,
                 ports,
                 peer,
@@ -1016,7 +1016,7 @@ pub(crate) fn nacls(
                 continue;
             }
             let proto_s = match e.get("Protocol") {
-                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(super::value::Json::Number(n)) => n.to_string(),
                 _ => e.str("Protocol")?.unwrap_or("-1").to_string(),
             };
             let protocol: Protocol = proto_s.parse().map_err(|m: String| e.err("Protocol", m))?;

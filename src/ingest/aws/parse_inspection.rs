@@ -34,7 +34,7 @@ pub(crate) fn firewall(
                 return Ok(());
             }
             if let Some(sync) = st.obj("SyncStates")? {
-                for (az, v) in sync.map.iter() {
+                for az in sync.map.keys_sorted() {
                     let Some(state) = sync.obj(az)? else { continue };
                     let Some(att) = state.obj("Attachment")? else { continue };
                     let (Some(subnet), Some(ep)) = (att.str("SubnetId")?, att.str("EndpointId")?) else {
@@ -50,8 +50,7 @@ pub(crate) fn firewall(
                         )));
                         continue;
                     }
-                    let _ = v;
-                    endpoints.push((az.clone(), subnet.to_string(), ep.to_string()));
+                    endpoints.push((az.to_string(), subnet.to_string(), ep.to_string()));
                 }
             }
         }
@@ -66,7 +65,7 @@ pub(crate) fn firewall(
     let fw = RawFirewall {
         c: Common {
             origin,
-            path: f.path().to_string(),
+            path: f.path(),
             tags: f.tags()?,
             owner: None,
         },
@@ -127,7 +126,7 @@ pub(crate) fn policy(s: &mut RawSnapshot, origin: OriginId, root: &Obj, file: &s
     };
     let c = Common {
         origin,
-        path: root.path().to_string(),
+        path: root.path(),
         tags: resp.tags()?,
         owner: None,
     };
@@ -152,10 +151,10 @@ fn variables(g: &Obj, file: &str) -> PResult<(Vars, Vars)> {
             ("PortSets", &mut ports, "Definition"),
         ] {
             if let Some(sets) = v.obj(key)? {
-                for name in sets.map.keys() {
+                for name in sets.map.keys_sorted() {
                     if let Some(set) = sets.obj(name)? {
                         out.insert(
-                            name.clone(),
+                            name.to_string(),
                             set.strs(def)?.into_iter().map(str::to_string).collect(),
                         );
                     }
@@ -544,8 +543,8 @@ pub(crate) fn target_groups(
 /// A port given as a number or a string (`"22"`, `HealthCheckPort` style).
 fn port_of(o: &Obj, key: &str) -> PResult<Option<u16>> {
     match o.get(key) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(t)) => t
+        None | Some(super::value::Json::Null) => Ok(None),
+        Some(super::value::Json::String(t)) => t
             .parse()
             .map(Some)
             .map_err(|_| o.err(key, format!("`{t}` is not a port"))),

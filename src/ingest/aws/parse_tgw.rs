@@ -386,7 +386,7 @@ pub(crate) fn table_routes(
         };
         s.tgw_routes.push(RawTgwRoute {
             origin,
-            path: r.path().to_string(),
+            path: r.path(),
             rtb: rtb.clone(),
             dest,
             dest_pl: r.str("PrefixListId")?.map(str::to_string),
@@ -418,7 +418,7 @@ pub(crate) fn pl_references(
         };
         s.pl_refs.push(RawPlRef {
             origin,
-            path: o.path().to_string(),
+            path: o.path(),
             rtb: o.req("TransitGatewayRouteTableId")?.to_string(),
             pl: o.req("PrefixListId")?.to_string(),
             attachment,

@@ -1,4 +1,11 @@
-//! Lenient, located access to AWS CLI JSON (`serde_json::Value`).
+//! Lenient, located access to AWS CLI JSON.
+//!
+//! Files are parsed into [`Json`], a JSON tree that borrows its strings from the file's
+//! bytes (only strings with escapes are copied) and keeps each object's members in a
+//! vector, in file order: a describe-* snapshot is mostly small objects looked up by a
+//! handful of keys, where a linear scan beats `serde_json::Map`'s B-tree and the tree
+//! costs a fraction of the allocations. Lookups keep `serde_json::Value`'s meaning: of
+//! duplicate keys the last one wins, and key iteration is in sorted order.
 //!
 //! Every accessor returns a [`Diagnostic`] naming the file and the JSON path
 //! (`/Vpcs/3/CidrBlock`) when the shape is wrong, so parsers can use `?` and never
@@ -7,43 +14,266 @@
 
 use crate::diag::Diagnostic;
 use ipnet::IpNet;
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// A parsed JSON value whose strings borrow from the input where they can.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Json<'a> {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, as `serde_json` reads it.
+    Number(Number),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Json<'a>>),
+    /// An object.
+    Object(JsonMap<'a>),
+}
+
+/// A JSON object's members in file order (duplicates included; see [`JsonMap::get`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct JsonMap<'a> {
+    entries: Vec<(Cow<'a, str>, Json<'a>)>,
+}
+
+impl<'a> JsonMap<'a> {
+    /// The value of `key`; of duplicate keys the last one (as `serde_json::Value` keeps).
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.len() == key.len() && k.as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The distinct keys in sorted order (the order `serde_json::Map` iterates in).
+    pub fn keys_sorted(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.entries.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// The keys in file order, duplicates included (for order-free tests).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_ref())
+    }
+}
+
+impl<'a> Json<'a> {
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// The integer, if this is a number that fits an `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Json::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    /// The object, if this is one.
+    pub fn as_object(&self) -> Option<&JsonMap<'a>> {
+        match self {
+            Json::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// A string that borrows from the input unless it had escapes.
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Json<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Json::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Json::Number(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Json::Number(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                // As `serde_json::Value` does: a non-finite float is `null`.
+                Ok(Number::from_f64(v).map_or(Json::Null, Json::Number))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Json::String(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Json::String(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Json::String(Cow::Owned(v)))
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Json::Null)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Json::Null)
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+                Json::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(v) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Json::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some((Str(k), v)) = map.next_entry::<Str<'de>, Json<'de>>()? {
+                    entries.push((k, v));
+                }
+                Ok(Json::Object(JsonMap { entries }))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parse a file's bytes (errors carry line and column).
+pub(crate) fn parse(bytes: &[u8]) -> Result<Json<'_>, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
 
 /// Result of a parser step: an error is located in a file.
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
+
+/// One step of a JSON path.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Key(&'a str),
+    Idx(usize),
+}
+
+/// How many steps a [`JPath`] holds before it formats them into its prefix.
+const SEGS: usize = 6;
+
+/// A JSON path (`/Vpcs/3/Tags/0`) kept as its steps and formatted only when a message
+/// or a record needs it: most objects of a snapshot never need their path spelled out.
+#[derive(Clone, Debug)]
+pub(crate) struct JPath<'a> {
+    /// The formatted first steps of a deep path.
+    prefix: Option<Rc<str>>,
+    segs: [Seg<'a>; SEGS],
+    len: usize,
+}
+
+impl<'a> JPath<'a> {
+    /// The empty path (a file's root).
+    fn root() -> Self {
+        JPath {
+            prefix: None,
+            segs: [Seg::Idx(0); SEGS],
+            len: 0,
+        }
+    }
+
+    /// This path extended by one step.
+    fn push(&self, seg: Seg<'a>) -> Self {
+        let mut p = if self.len == SEGS {
+            JPath {
+                prefix: Some(Rc::from(self.to_string())),
+                ..JPath::root()
+            }
+        } else {
+            self.clone()
+        };
+        p.segs[p.len] = seg;
+        p.len += 1;
+        p
+    }
+}
+
+impl fmt::Display for JPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.prefix {
+            f.write_str(p)?;
+        }
+        for s in &self.segs[..self.len] {
+            match s {
+                Seg::Key(k) => write!(f, "/{k}")?,
+                Seg::Idx(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
 
 /// A JSON object at a known place in a known file.
 #[derive(Clone)]
 pub(crate) struct Obj<'a> {
     /// The object.
-    pub map: &'a Map<String, Value>,
+    pub map: &'a JsonMap<'a>,
     /// The file it came from.
     pub file: &'a str,
     /// Its JSON path.
-    path: String,
+    path: JPath<'a>,
 }
 
-/// Owned path storage for objects built while iterating lists.
+/// An item of a list, with its path.
 pub(crate) struct Located<'a> {
     /// The value.
-    pub value: &'a Value,
+    pub value: &'a Json<'a>,
     /// Its path.
-    pub path: String,
+    path: JPath<'a>,
 }
 
 impl<'a> Located<'a> {
     /// View as an object (error if it is not one).
     pub fn obj(self, file: &'a str) -> PResult<Obj<'a>> {
         match self.value {
-            Value::Object(map) => Ok(Obj {
+            Json::Object(map) => Ok(Obj {
                 map,
                 file,
                 path: self.path,
             }),
             other => Err(Diagnostic::error(
                 file,
-                self.path.clone(),
+                self.path.to_string(),
                 format!("expected a JSON object, found {}", kind(other)),
             )),
         }
@@ -69,35 +299,39 @@ pub(crate) fn pascal(key: &str) -> String {
 }
 
 /// A short name of a JSON value's type, for messages.
-pub(crate) fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Json) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
 impl<'a> Obj<'a> {
     /// The root object of a file.
-    pub fn root(map: &'a Map<String, Value>, file: &'a str) -> Obj<'a> {
+    pub fn root(map: &'a JsonMap<'a>, file: &'a str) -> Obj<'a> {
         Obj {
             map,
             file,
-            path: String::new(),
+            path: JPath::root(),
         }
     }
 
-    /// An object at `path` of a file (an element of a top-level array).
-    pub fn root_at(map: &'a Map<String, Value>, file: &'a str, path: String) -> Obj<'a> {
-        Obj { map, file, path }
+    /// Item `i` of a file's top-level array.
+    pub fn root_at(map: &'a JsonMap<'a>, file: &'a str, i: usize) -> Obj<'a> {
+        Obj {
+            map,
+            file,
+            path: JPath::root().push(Seg::Idx(i)),
+        }
     }
 
-    /// This object's JSON path.
-    pub fn path(&self) -> &str {
-        &self.path
+    /// This object's JSON path, spelled out.
+    pub fn path(&self) -> String {
+        self.path.to_string()
     }
 
     /// The path of one of its keys.
@@ -112,11 +346,11 @@ impl<'a> Obj<'a> {
 
     /// A warning about this object.
     pub fn warn(&self, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file, self.path.clone(), msg)
+        Diagnostic::warning(self.file, self.path.to_string(), msg)
     }
 
     /// The raw value of `key` (PascalCase, else camelCase); `null` counts as absent.
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub fn get(&self, key: &str) -> Option<&'a Json<'a>> {
         let v = match self.map.get(key) {
             Some(v) => v,
             None => self.get_camel(key)?,
@@ -130,7 +364,7 @@ impl<'a> Obj<'a> {
 
     /// The value of `key` spelled in camelCase, without allocating for the usual short
     /// ASCII keys (every absent optional key is looked up this way).
-    fn get_camel(&self, key: &str) -> Option<&'a Value> {
+    fn get_camel(&self, key: &str) -> Option<&'a Json<'a>> {
         let b = key.as_bytes();
         let mut buf = [0u8; 64];
         match b.first() {
@@ -150,7 +384,7 @@ impl<'a> Obj<'a> {
     pub fn str(&self, key: &str) -> PResult<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(Json::String(s)) => Ok(Some(s.as_ref())),
             Some(v) => Err(self.err(key, format!("expected a string, found {}", kind(v)))),
         }
     }
@@ -165,9 +399,9 @@ impl<'a> Obj<'a> {
     pub fn bool(&self, key: &str) -> PResult<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(Json::Bool(b)) => Ok(Some(*b)),
+            Some(Json::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Json::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
             Some(v) => Err(self.err(key, format!("expected a boolean, found {}", kind(v)))),
         }
     }
@@ -176,11 +410,11 @@ impl<'a> Obj<'a> {
     pub fn int(&self, key: &str) -> PResult<Option<i64>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
+            Some(Json::Number(n)) => n
                 .as_i64()
                 .map(Some)
                 .ok_or_else(|| self.err(key, format!("expected an integer, found {n}"))),
-            Some(Value::String(s)) => s
+            Some(Json::String(s)) => s
                 .trim()
                 .parse::<i64>()
                 .map(Some)
@@ -190,30 +424,30 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional nested object.
-    pub fn obj(&self, key: &str) -> PResult<Option<Obj<'a>>> {
+    pub fn obj(&self, key: &'a str) -> PResult<Option<Obj<'a>>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Obj {
+            Some(Json::Object(map)) => Ok(Some(Obj {
                 map,
                 file: self.file,
-                path: self.at(key),
+                path: self.path.push(Seg::Key(key)),
             })),
             Some(v) => Err(self.err(key, format!("expected an object, found {}", kind(v)))),
         }
     }
 
     /// The items of an optional list, located (`/Key/3`). Absent → empty.
-    pub fn list(&self, key: &str) -> PResult<Vec<Located<'a>>> {
+    pub fn list(&self, key: &'a str) -> PResult<Vec<Located<'a>>> {
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => {
-                let base = self.at(key);
+            Some(Json::Array(items)) => {
+                let base = self.path.push(Seg::Key(key));
                 Ok(items
                     .iter()
                     .enumerate()
                     .map(|(i, value)| Located {
                         value,
-                        path: format!("{base}/{i}"),
+                        path: base.push(Seg::Idx(i)),
                     })
                     .collect())
             }
@@ -225,11 +459,11 @@ impl<'a> Obj<'a> {
     pub fn strs(&self, key: &str) -> PResult<Vec<&'a str>> {
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
+            Some(Json::Array(items)) => items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| match v {
-                    Value::String(s) => Ok(s.as_str()),
+                    Json::String(s) => Ok(s.as_ref()),
                     other => Err(Diagnostic::error(
                         self.file,
                         format!("{}/{i}", self.at(key)),
@@ -280,6 +514,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn duplicate_keys_last_wins_and_keys_iterate_sorted() {
+        let v = parse(br#"{"b": 1, "a": 2, "b": 3, "s": "x\u0079"}"#).unwrap();
+        let Json::Object(m) = &v else { unreachable!() };
+        assert_eq!(m.get("b").and_then(Json::as_i64), Some(3));
+        assert_eq!(m.keys_sorted(), vec!["a", "b", "s"]);
+        assert_eq!(m.get("s"), Some(&Json::String("xy".into())));
+        assert!(parse(b"{\"a\": 1,}").is_err());
+    }
+
+    #[test]
     fn camel_and_pascal() {
         assert_eq!(camel("VirtualInterfaces"), "virtualInterfaces");
         assert_eq!(pascal("virtualInterfaces"), "VirtualInterfaces");
@@ -288,8 +532,9 @@ mod tests {
 
     #[test]
     fn accessors_locate_errors() {
-        let v: Value = serde_json::json!({"A": 1, "bB": "x", "L": [1, {"K": "v"}]});
-        let Value::Object(m) = &v else { unreachable!() };
+        let text = r#"{"A": 1, "bB": "x", "L": [1, {"K": "v"}]}"#;
+        let v = parse(text.as_bytes()).unwrap();
+        let Json::Object(m) = &v else { unreachable!() };
         let o = Obj::root(m, "f.json");
         assert_eq!(o.str("BB").unwrap(), Some("x"));
         let e = o.str("A").unwrap_err();
@@ -299,6 +544,21 @@ mod tests {
         assert_eq!(e.location, "/L/0");
         let k = items.next().unwrap().obj("f.json").unwrap();
         assert_eq!(k.err("K", "x").location, "/L/1/K");
+        let text = r#"{"A": {"B": [{"C": {"D": [[], {"E": {"F": {"G": {"H": 1}}}}]}}]}}"#;
+        let v = parse(text.as_bytes()).unwrap();
+        let Json::Object(m) = &v else { unreachable!() };
+        let o = Obj::root(m, "f.json");
+        let b = o.obj("A").unwrap().unwrap().list("B").unwrap();
+        let c = b.into_iter().next().unwrap().obj("f.json").unwrap();
+        let mut d = c.obj("C").unwrap().unwrap().list("D").unwrap().into_iter();
+        let e = d.next().unwrap().obj("f.json").err().unwrap();
+        assert_eq!(e.location, "/A/B/0/C/D/0");
+        let e = d.next().unwrap().obj("f.json").unwrap();
+        let g = e.obj("E").unwrap().unwrap().obj("F").unwrap().unwrap();
+        let g = g.obj("G").unwrap().unwrap();
+        assert_eq!(g.path(), "/A/B/0/C/D/1/E/F/G");
+        assert_eq!(g.str("H").unwrap_err().location, "/A/B/0/C/D/1/E/F/G/H");
+        assert_eq!(g.warn("w").location, "/A/B/0/C/D/1/E/F/G");
         assert_eq!(parse_net("10.0.0.1"), "10.0.0.1/32".parse().ok());
         assert_eq!(parse_net("10.0.0.1/8"), "10.0.0.0/8".parse().ok());
         assert!(parse_net("bogus").is_none());

@@ -9,7 +9,6 @@
 
 use crate::dataplane::{Dataplane, FailureSet};
 use crate::model::{Model, Protocol};
-use crate::sim::endpoint::all_endpoints;
 use crate::sim::{summarize, Endpoint, Flow, Summary, Trace, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -328,10 +327,6 @@ pub fn outcome(
 pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
     use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
     let dp = Dataplane::compile_with_failures(model, failures);
-    let eps = all_endpoints(model);
-    let n = eps.len();
-    let (keys, endpoints): (Vec<_>, Vec<_>) =
-        eps.iter().map(|e| describe_endpoint(model, e)).unzip();
     let m = matrix::compute(
         &dp,
         model,
@@ -343,6 +338,26 @@ pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> Cel
             engine: Engine::Fast,
         },
     );
+    // The matrix endpoints are `all_endpoints` in order, described as
+    // [`describe_endpoint`] describes them (without its per-endpoint model scans).
+    let n = m.endpoints.len();
+    let (keys, endpoints): (Vec<String>, Vec<EndpointInfo>) = m
+        .endpoints
+        .iter()
+        .map(|e| {
+            let key = match e.endpoint {
+                Endpoint::Interface { .. } => format!("eni:{}", e.name),
+                Endpoint::OnPrem { .. } | Endpoint::Internet { .. } => e.id.clone(),
+            };
+            let info = EndpointInfo {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                ip: e.ip,
+                group: e.account.clone(),
+            };
+            (key, info)
+        })
+        .unzip();
     let summary = |h: &Half| {
         let d = m.detail(h);
         Summary {
@@ -381,6 +396,16 @@ pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> Cel
 /// Compare two cell tables (same service). Endpoints are matched by key; a flow whose
 /// endpoint exists on one side only counts as unreachable on the other.
 pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
+    if before.keys == after.keys {
+        if let Some(r) = diff_same_endpoints(before, after) {
+            return r;
+        }
+    }
+    diff_by_key(before, after)
+}
+
+/// [`diff_tables`] in general: endpoints matched by key.
+fn diff_by_key(before: &CellTable, after: &CellTable) -> DiffReport {
     let service = before.service;
     let mut union: BTreeMap<&str, (Option<usize>, Option<usize>)> = BTreeMap::new();
     for (i, k) in before.keys.iter().enumerate() {
@@ -455,6 +480,115 @@ pub fn diff_tables(before: &CellTable, after: &CellTable) -> DiffReport {
         .changes
         .sort_by(|x, y| (x.kind, &x.src.id, &x.dst.id).cmp(&(y.kind, &y.src.id, &y.dst.id)));
     report
+}
+
+/// [`diff_tables`] of two tables with the same endpoints in the same order: cell `k` of
+/// one is cell `k` of the other, so the cells are compared in place and each pair of
+/// outcome numbers is classified once. Same report as the general path (which visits
+/// endpoints in key order, then sorts the changes stably by kind, source id and
+/// destination id): changes are sorted by those and then by key order. `None` when two
+/// endpoints share a key (the general path matches them as one).
+fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffReport> {
+    let n = before.len();
+    let service = before.service;
+    if before.cells.len() != n * n || after.cells.len() != n * n {
+        return None;
+    }
+    let mut rank = vec![0u32; n];
+    let mut by_key: Vec<usize> = (0..n).collect();
+    by_key.sort_by(|&x, &y| before.keys[x].cmp(&before.keys[y]));
+    if by_key
+        .windows(2)
+        .any(|w| before.keys[w[0]] == before.keys[w[1]])
+    {
+        return None;
+    }
+    for (r, &i) in by_key.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    let (nb, na) = (before.outcomes.len(), after.outcomes.len());
+    // Per (before, after) outcome pair: 0 not classified yet, 1 unchanged, 2 + kind.
+    let mut kinds: HashMap<(u32, u32), u8> = HashMap::new();
+    let kind_codes = [
+        ChangeKind::Lost,
+        ChangeKind::Gained,
+        ChangeKind::LostInspection,
+        ChangeKind::GainedInspection,
+        ChangeKind::PathChanged,
+    ];
+    let ok_b: Vec<bool> = before
+        .outcomes
+        .iter()
+        .map(|o| o.verdict.is_success())
+        .collect();
+    let ok_a: Vec<bool> = after
+        .outcomes
+        .iter()
+        .map(|o| o.verdict.is_success())
+        .collect();
+    let mut report = DiffReport::default();
+    let mut changed: Vec<(ChangeKind, usize, usize)> = Vec::new();
+    let mut last: Option<((u32, u32), u8)> = None;
+    for (k, (&b, &a)) in before.cells.iter().zip(&after.cells).enumerate() {
+        if b == NO_FLOW || a == NO_FLOW || b as usize >= nb || a as usize >= na {
+            continue;
+        }
+        let sm = &mut report.summary;
+        sm.flows += 1;
+        sm.reachable_before += usize::from(ok_b[b as usize]);
+        sm.reachable_after += usize::from(ok_a[a as usize]);
+        let code = match last {
+            Some((key, code)) if key == (b, a) => code,
+            _ => {
+                let code = *kinds.entry((b, a)).or_insert_with(|| {
+                    match classify(&before.outcomes[b as usize], &after.outcomes[a as usize]) {
+                        None => 1,
+                        Some(kind) => {
+                            2 + kind_codes.iter().position(|x| *x == kind).unwrap_or(0) as u8
+                        }
+                    }
+                });
+                last = Some(((b, a), code));
+                code
+            }
+        };
+        if code >= 2 {
+            changed.push((kind_codes[(code - 2) as usize], k / n, k % n));
+        }
+    }
+    for &(kind, _, _) in &changed {
+        let sm = &mut report.summary;
+        match kind {
+            ChangeKind::Lost => sm.lost += 1,
+            ChangeKind::Gained => sm.gained += 1,
+            ChangeKind::LostInspection => sm.lost_inspection += 1,
+            ChangeKind::GainedInspection => sm.gained_inspection += 1,
+            ChangeKind::PathChanged => sm.path_changed += 1,
+        }
+    }
+    changed.sort_by(|x, y| {
+        let (bx, by) = (&before.endpoints, &before.endpoints);
+        (x.0, &bx[x.1].id, &bx[x.2].id, rank[x.1], rank[x.2]).cmp(&(
+            y.0,
+            &by[y.1].id,
+            &by[y.2].id,
+            rank[y.1],
+            rank[y.2],
+        ))
+    });
+    report.changes = changed
+        .into_iter()
+        .map(|(kind, i, j)| FlowChange {
+            kind,
+            src: before.endpoints[i].clone(),
+            dst: before.endpoints[j].clone(),
+            protocol: service.protocol,
+            dst_port: service.dst_port,
+            before: before.outcomes[before.cells[i * n + j] as usize].clone(),
+            after: after.outcomes[after.cells[i * n + j] as usize].clone(),
+        })
+        .collect();
+    Some(report)
 }
 
 /// Diff two environments (each with its own failure set) for one service.
@@ -536,6 +670,42 @@ mod tests {
                 .into_iter()
                 .map(|c| c.unwrap_or_else(PathOutcome::missing_endpoint))
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn same_endpoints_fast_path_equals_matching_by_key() {
+        // Keys out of order, and two endpoints with the same id (ties broken by key).
+        let keys = ["eni:c", "eni:a", "internet", "eni:b"];
+        let outs = [
+            out(Verdict::Accepted, &["fw-a"], 5),
+            out(Verdict::Accepted, &[], 3),
+            out(Verdict::NoRoute, &[], 1),
+            out(Verdict::Denied, &[], 2),
+            out(Verdict::Accepted, &["fw-b"], 5),
+        ];
+        let n = keys.len();
+        let mut x: u64 = 7;
+        for _ in 0..50 {
+            let mut pick = |k: usize| {
+                if k / n == k % n {
+                    return None;
+                }
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                Some(outs[(x >> 33) as usize % outs.len()].clone())
+            };
+            let b: Vec<_> = (0..n * n).map(&mut pick).collect();
+            let a: Vec<_> = (0..n * n).map(&mut pick).collect();
+            let (mut tb, mut ta) = (table(&keys, b), table(&keys, a));
+            for t in [&mut tb, &mut ta] {
+                t.endpoints[3].id = t.endpoints[0].id.clone();
+            }
+            let fast = diff_tables(&tb, &ta);
+            assert_eq!(fast, diff_by_key(&tb, &ta));
+            assert!(diff_same_endpoints(&tb, &ta).is_some());
+            assert!(diff_tables(&tb, &tb).changes.is_empty());
         }
     }
 

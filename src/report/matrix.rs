@@ -5,7 +5,7 @@
 //! apostrophe (OWASP "CSV Injection"); Markdown cells have `|`, `<`, `>`, `&`, `\`, `` ` ``
 //! and line breaks neutralised.
 
-use crate::analysis::matrix::{cell_dst_ip, GroupCell, Half, Matrix};
+use crate::analysis::matrix::{cell_dst_ip, EndpointKind, GroupCell, Half, Matrix};
 use std::io::{self, Write};
 
 /// Write the JSON contract (pretty-printed, trailing newline) to `w`.
@@ -88,6 +88,26 @@ pub fn write_csv<W: Write>(m: &Matrix, w: W) -> io::Result<()> {
         return w.flush();
     }
     csv_row(&mut w, CSV_HEADER)?;
+    // A large matrix has millions of cells but few endpoints and outcomes: escape each
+    // endpoint's and each outcome's fields once and write the pieces per cell.
+    let line = |fields: &[&str]| -> String {
+        fields
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let src_part: Vec<String> = m
+        .endpoints
+        .iter()
+        .map(|s| line(&[&s.id, &s.name, &s.ip.to_string(), &s.group]))
+        .collect();
+    let dst_head: Vec<String> = m
+        .endpoints
+        .iter()
+        .map(|d| line(&[&d.id, &d.name]))
+        .collect();
+    let dst_group: Vec<String> = m.endpoints.iter().map(|d| csv_field(&d.group)).collect();
     let half = |h: Option<&Half>| -> [String; 4] {
         match h {
             None => Default::default(),
@@ -102,24 +122,45 @@ pub fn write_csv<W: Write>(m: &Matrix, w: W) -> io::Result<()> {
             }
         }
     };
-    for ref c in m.cells() {
-        let (Some(s), Some(d)) = (
-            m.endpoints.get(c.src as usize),
-            m.endpoints.get(c.dst as usize),
+    let outcome_part: Vec<String> = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            let f = half(Some(&o.fwd));
+            let r = half(o.ret.as_ref());
+            line(&[&f[0], &f[1], &f[2], &f[3], &r[0], &r[1], &r[2], &r[3]])
+        })
+        .collect();
+    let n = m.endpoints.len();
+    let mut dst_ip: [Vec<Option<String>>; 2] = [vec![None; n], vec![None; n]];
+    let per_row = n.saturating_sub(1).max(1);
+    for (k, &o) in m.cell_outcomes.iter().enumerate() {
+        let (s, r) = (k / per_row, k % per_row);
+        let d = if r < s { r } else { r + 1 };
+        let (Some(src), Some(dst), Some(tail)) = (
+            src_part.get(s),
+            m.endpoints.get(d),
+            outcome_part.get(o as usize),
         ) else {
             continue;
         };
-        let dst_ip = cell_dst_ip(m, c).unwrap_or(d.ip).to_string();
-        let f = half(Some(&c.fwd));
-        let r = half(c.ret.as_ref());
-        let src_ip = s.ip.to_string();
-        csv_row(
-            &mut w,
-            &[
-                &s.id, &s.name, &src_ip, &s.group, &d.id, &d.name, &dst_ip, &d.group, &f[0], &f[1],
-                &f[2], &f[3], &r[0], &r[1], &r[2], &r[3],
-            ],
-        )?;
+        // The destination address depends on the destination and on whether the source
+        // is the Internet (`cell_dst_ip`): render it once per such pair.
+        let internet = matches!(m.endpoints[s].kind, EndpointKind::Internet);
+        let ip = dst_ip[usize::from(internet)][d].get_or_insert_with(|| {
+            let ip = m.cell(s, d).and_then(|c| cell_dst_ip(m, &c));
+            csv_field(&ip.unwrap_or(dst.ip).to_string())
+        });
+        w.write_all(src.as_bytes())?;
+        w.write_all(b",")?;
+        w.write_all(dst_head[d].as_bytes())?;
+        w.write_all(b",")?;
+        w.write_all(ip.as_bytes())?;
+        w.write_all(b",")?;
+        w.write_all(dst_group[d].as_bytes())?;
+        w.write_all(b",")?;
+        w.write_all(tail.as_bytes())?;
+        w.write_all(b"\n")?;
     }
     w.flush()
 }
@@ -248,6 +289,65 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("\rx"), "\"'\rx\"");
         assert_eq!(csv_field("prod-app-a"), "prod-app-a");
+    }
+
+    /// The CSV as one escaped row per cell ([`csv_row`] over every field): what
+    /// [`write_csv`] writes piecewise.
+    fn csv_per_cell(m: &Matrix) -> String {
+        let mut w = Vec::new();
+        csv_row(&mut w, CSV_HEADER).unwrap();
+        let half = |h: Option<&Half>| -> Vec<String> {
+            match h {
+                None => vec![String::new(); 4],
+                Some(h) => {
+                    let d = m.detail(h);
+                    vec![
+                        h.verdict.as_str().to_string(),
+                        d.inspected_by.join(";"),
+                        d.reason.clone().unwrap_or_default(),
+                        h.hops.to_string(),
+                    ]
+                }
+            }
+        };
+        for c in m.cells() {
+            let (s, d) = (&m.endpoints[c.src as usize], &m.endpoints[c.dst as usize]);
+            let mut f = vec![
+                s.id.clone(),
+                s.name.clone(),
+                s.ip.to_string(),
+                s.group.clone(),
+                d.id.clone(),
+                d.name.clone(),
+                cell_dst_ip(m, &c).unwrap().to_string(),
+                d.group.clone(),
+            ];
+            f.extend(half(Some(&c.fwd)));
+            f.extend(half(c.ret.as_ref()));
+            let f: Vec<&str> = f.iter().map(String::as_str).collect();
+            csv_row(&mut w, &f).unwrap();
+        }
+        String::from_utf8(w).unwrap()
+    }
+
+    #[test]
+    fn csv_pieces_equal_rows_escaped_per_cell() {
+        use crate::analysis::matrix::{compute, MatrixOptions};
+        let mut model = crate::ingest::load_reference().unwrap().model;
+        // Names that need escaping and neutralising.
+        model.network_interfaces[0].name = "=evil,\"name\"".into();
+        let dp = crate::dataplane::Dataplane::compile(&model);
+        for both_ways in [false, true] {
+            let opts = MatrixOptions {
+                both_ways,
+                ..MatrixOptions::default()
+            };
+            let m = compute(&dp, &model, &opts);
+            let a = csv(&m);
+            assert_eq!(a, csv_per_cell(&m));
+            assert!(a.contains("'=evil"));
+            assert_eq!(a.lines().count(), m.cell_count() + 1);
+        }
     }
 
     #[test]

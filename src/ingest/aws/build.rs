@@ -19,6 +19,7 @@ use super::Sink;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use ipnet::IpNet;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Hash maps and sets with foldhash: these are look-ups only (never iterated into the
@@ -85,7 +86,7 @@ type StaticRoute = (IpNet, Option<String>, bool);
 
 struct Ctx<'a> {
     s: &'a RawSnapshot,
-    names: Names,
+    names: Names<'a>,
     /// Account folder → account name.
     folder_account: BTreeMap<String, String>,
     /// Account id → account name.
@@ -161,8 +162,7 @@ fn att_key(s: &RawSnapshot, id: &str, tgw: &str) -> String {
 }
 
 /// Build the model.
-pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
-    let s = &s;
+pub(crate) fn build(s: &RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     // ---- accounts -------------------------------------------------------------
     let folders: BTreeSet<String> = s.origins.iter().map(|o| o.account.clone()).collect();
     let mut accounts = Vec::new();
@@ -229,67 +229,88 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     };
 
     // ---- names --------------------------------------------------------------------
-    let mut cands: Vec<(String, Option<String>)> = Vec::new();
-    let tag = |c: &Common| c.name_tag().map(str::to_string);
+    // Borrowed from the raw snapshot: names are decided for every object.
+    let mut cands: Vec<(Cow<str>, Option<Cow<str>>)> = Vec::new();
+    fn tag(c: &Common) -> Option<Cow<'_, str>> {
+        c.name_tag().map(Cow::Borrowed)
+    }
     for (k, v) in &s.vpcs {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.subnets {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.route_tables {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in s.igws.iter().chain(s.eigws.iter()) {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.nats {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.vgws {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.vpns {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.peerings {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.prefix_lists {
-        cands.push((k.clone(), v.name.clone().or_else(|| tag(&v.c))));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            v.name.as_deref().map(Cow::Borrowed).or_else(|| tag(&v.c)),
+        ));
     }
     for (k, v) in &s.endpoints {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.tgws {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for (k, v) in &s.tgw_rtbs {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     for ((id, tgw), v) in &s.attachments {
-        cands.push((att_key(s, id, tgw), tag(&v.c)));
+        cands.push((Cow::Owned(att_key(s, id, tgw)), tag(&v.c)));
     }
     for (k, v) in &s.vifs {
-        cands.push((k.clone(), v.name.clone().or_else(|| tag(&v.c))));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            v.name.as_deref().map(Cow::Borrowed).or_else(|| tag(&v.c)),
+        ));
     }
     for (k, v) in &s.firewalls {
-        cands.push((k.clone(), Some(v.name.clone())));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            Some(Cow::Borrowed(v.name.as_str())),
+        ));
         for (_, _, ep) in &v.endpoints {
             // Named by its describe-vpc-endpoints entry's Name tag when listed there.
             if !s.endpoints.contains_key(ep) {
-                cands.push((ep.clone(), None));
+                cands.push((Cow::Borrowed(ep.as_str()), None));
             }
         }
     }
     for (k, v) in &s.policies {
-        cands.push((k.clone(), Some(v.policy.name.clone())));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            Some(Cow::Borrowed(v.policy.name.as_str())),
+        ));
     }
     for (k, v) in &s.rule_groups {
-        cands.push((k.clone(), Some(v.group.name.clone())));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            Some(Cow::Borrowed(v.group.name.as_str())),
+        ));
     }
     for (k, v) in &s.lbs {
-        cands.push((k.clone(), Some(v.name.clone())));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            Some(Cow::Borrowed(v.name.as_str())),
+        ));
     }
     // Target groups of Network Load Balancer listeners (a GWLB's are represented by
     // the GWLB).
@@ -302,14 +323,20 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
         .collect();
     for (k, v) in &s.target_groups {
         if nlb_tgs.contains(k.as_str()) {
-            cands.push((k.clone(), v.name.clone()));
+            cands.push((
+                Cow::Borrowed(k.as_str()),
+                v.name.as_deref().map(Cow::Borrowed),
+            ));
         }
     }
     for (k, v) in &s.sgs {
-        cands.push((k.clone(), tag(&v.c).or_else(|| v.group_name.clone())));
+        cands.push((
+            Cow::Borrowed(k.as_str()),
+            tag(&v.c).or_else(|| v.group_name.as_deref().map(Cow::Borrowed)),
+        ));
     }
     for (k, v) in &s.nacls {
-        cands.push((k.clone(), tag(&v.c)));
+        cands.push((Cow::Borrowed(k.as_str()), tag(&v.c)));
     }
     // ENIs: their own Name tag, else their instance's for the primary interface.
     let mut eni_count: HashMap<&str, usize> = HashMap::default();
@@ -327,7 +354,7 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
             }
             s.instances.get(i).and_then(|x| tag(&x.c))
         });
-        cands.push((k.clone(), pref));
+        cands.push((Cow::Borrowed(k.as_str()), pref));
     }
     // Sites.
     let mut site_keys: BTreeSet<String> = BTreeSet::new();
@@ -350,12 +377,16 @@ pub(crate) fn build(s: RawSnapshot, name: &str, sink: &mut Sink) -> Model {
     for k in &site_keys {
         let pref = k
             .strip_prefix("lztwin-site:")
-            .map(str::to_string)
+            .map(Cow::Borrowed)
             .or_else(|| s.cgws.get(k).and_then(|c| tag(&c.c)))
-            .or_else(|| s.dxgws.get(k).and_then(|d| tag(&d.c).or(d.name.clone())));
-        cands.push((k.clone(), pref));
+            .or_else(|| {
+                s.dxgws
+                    .get(k)
+                    .and_then(|d| tag(&d.c).or(d.name.as_deref().map(Cow::Borrowed)))
+            });
+        cands.push((Cow::Borrowed(k.as_str()), pref));
     }
-    let names = Names::new(&cands, &reserved);
+    let names = Names::new(cands, &reserved);
     let mut cx = Ctx {
         s,
         names,

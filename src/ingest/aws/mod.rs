@@ -162,17 +162,23 @@ fn load_sources_with<'s>(
     };
     let mut chunks = sources.chunks(CHUNK);
     let mut current = chunks.next().map(|c| (c, parse(c)));
+    // The trees already read are freed on the parsing side, which has less to do.
+    let mut done: Option<Parsed> = None;
     while let Some((chunk, parsed)) = current.take() {
         let upcoming = chunks.next();
+        let old = done.take();
         let (next, ()) = rayon::join(
-            || upcoming.map(|c| (c, parse(c))),
+            || {
+                drop(old);
+                upcoming.map(|c| (c, parse(c)))
+            },
             || {
                 for (src, value) in chunk.iter().zip(&parsed) {
                     read_parsed(&mut raw, src, value, &mut sink);
                 }
-                drop(parsed);
             },
         );
+        done = Some(parsed);
         current = next;
     }
     if !sink.errors.is_empty() {
@@ -180,9 +186,11 @@ fn load_sources_with<'s>(
         all.extend(sink.warnings);
         return Err(InputError { diagnostics: all });
     }
-    let model = build::build(raw, name, &mut sink);
-    // Inconsistencies AWS itself accepted (or a partial snapshot) are warnings here.
-    for p in crate::model::validate::validate(&model) {
+    let (model, ()) = rayon::join(|| build::build(&raw, name, &mut sink), || drop(done));
+    // Inconsistencies AWS itself accepted (or a partial snapshot) are warnings here;
+    // the raw snapshot is freed meanwhile.
+    let (problems, ()) = rayon::join(|| crate::model::validate::validate(&model), || drop(raw));
+    for p in problems {
         let mut d = p.into_diagnostic(name);
         d.severity = crate::diag::Severity::Warning;
         sink.warnings.push(d);

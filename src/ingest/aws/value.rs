@@ -228,18 +228,41 @@ impl<'a> JPath<'a> {
     }
 }
 
-impl fmt::Display for JPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl JPath<'_> {
+    /// The path spelled out (every record keeps its path: this is on the hot path, so
+    /// it avoids the formatting machinery).
+    fn spell(&self) -> String {
+        let mut out = String::with_capacity(48);
         if let Some(p) = &self.prefix {
-            f.write_str(p)?;
+            out.push_str(p);
         }
         for s in &self.segs[..self.len] {
+            out.push('/');
             match s {
-                Seg::Key(k) => write!(f, "/{k}")?,
-                Seg::Idx(i) => write!(f, "/{i}")?,
+                Seg::Key(k) => out.push_str(k),
+                Seg::Idx(i) => {
+                    let mut digits = [0u8; 20];
+                    let mut n = *i;
+                    let mut at = digits.len();
+                    loop {
+                        at -= 1;
+                        digits[at] = b'0' + (n % 10) as u8;
+                        n /= 10;
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+                }
             }
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for JPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.spell())
     }
 }
 
@@ -331,7 +354,7 @@ impl<'a> Obj<'a> {
 
     /// This object's JSON path, spelled out.
     pub fn path(&self) -> String {
-        self.path.to_string()
+        self.path.spell()
     }
 
     /// The path of one of its keys.
@@ -559,6 +582,10 @@ mod tests {
         assert_eq!(g.path(), "/A/B/0/C/D/1/E/F/G");
         assert_eq!(g.str("H").unwrap_err().location, "/A/B/0/C/D/1/E/F/G/H");
         assert_eq!(g.warn("w").location, "/A/B/0/C/D/1/E/F/G");
+        let r = Obj::root_at(m, "f.json", 1_234_567_890);
+        assert_eq!(r.path(), "/1234567890");
+        assert_eq!(Obj::root_at(m, "f.json", 0).path(), "/0");
+        assert_eq!(Obj::root(m, "f.json").path(), "");
         assert_eq!(parse_net("10.0.0.1"), "10.0.0.1/32".parse().ok());
         assert_eq!(parse_net("10.0.0.1/8"), "10.0.0.0/8".parse().ok());
         assert!(parse_net("bogus").is_none());

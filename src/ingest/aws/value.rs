@@ -573,11 +573,15 @@ mod tests {
         let o = Obj::root(m, "f.json");
         assert_eq!(o.str("BB").unwrap(), Some("x"));
         let caps = parse(br#"{"A": 1, "B": "x"}"#).unwrap();
-        let Json::Object(caps) = &caps else { unreachable!() };
+        let Json::Object(caps) = &caps else {
+            unreachable!()
+        };
         assert!(Obj::root(caps, "f.json").get("b").is_none());
         assert!(Obj::root(caps, "f.json").get("B").is_some());
         let empty = parse(br#"{"": 1, "B": "x"}"#).unwrap();
-        let Json::Object(empty) = &empty else { unreachable!() };
+        let Json::Object(empty) = &empty else {
+            unreachable!()
+        };
         assert!(Obj::root(empty, "f.json").get("").is_some());
         let e = o.str("A").unwrap_err();
         assert_eq!(e.location, "/A");

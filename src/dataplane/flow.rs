@@ -49,6 +49,13 @@ impl Flow {
 /// The FNV-1a offset basis [`Flow::symmetric_hash`] starts from.
 pub const HASH_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// [`Flow::symmetric_hash`]'s state after more bytes (FNV-1a is a stream: an endpoint is
+/// its address octets then its port, big-endian).
+#[inline]
+pub fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    fnv(h, bytes)
+}
+
 #[inline]
 fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     for x in bytes {

@@ -132,8 +132,8 @@ pub struct Dataplane {
     pub(crate) tgw_routes: Vec<Arc<Lpm<TgwRoute>>>,
     /// The TGW route tables' candidate routes (to rebuild a table when failures change).
     pub(crate) tgw_candidates: Shared<tables::TgwCandidates>,
-    /// What each failed name takes down (to derive failure masks).
-    pub(crate) mask_index: Shared<tables::MaskIndex>,
+    /// What each failed name takes down (to derive failure masks), built on first use.
+    pub(crate) mask_index: Shared<OnceLock<tables::MaskIndex>>,
     pub(crate) igw_edge_rt: Shared<Vec<Option<usize>>>,
     pub(crate) vgw_edge_rt: Shared<Vec<Option<usize>>>,
     pub(crate) vpc_igw: Shared<Vec<Option<usize>>>,

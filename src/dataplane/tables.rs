@@ -414,7 +414,6 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
 
     warnings.sort();
     warnings.dedup();
-    let mask_index = mask_index(m, &ix);
     Dataplane {
         model: Arc::new(m.clone()),
         index: Arc::new(ix),
@@ -434,7 +433,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         rt_routes: Shared::new(rt_routes),
         tgw_routes,
         tgw_candidates: Shared::new(tgw_candidates),
-        mask_index: Shared::new(mask_index),
+        mask_index: Shared::new(OnceLock::new()),
         igw_edge_rt: Shared::new(igw_edge_rt),
         vgw_edge_rt: Shared::new(vgw_edge_rt),
         vpc_igw: Shared::new(vpc_igw),
@@ -466,7 +465,9 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
 pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplane {
     let m = &*base.model;
     let ix = &*base.index;
-    let k = masks_indexed(&base.mask_index, failures);
+    // Built once, on the first derivation, and shared with every derived dataplane.
+    let mask_index = base.mask_index.get_or_init(|| mask_index(m, ix));
+    let k = masks_indexed(mask_index, failures);
     let rt_routes = if k.vgw_conn_down == base.vgw_conn_down {
         base.rt_routes.clone()
     } else {
@@ -499,7 +500,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
     } else {
         // The (VPC, TGW) keys of the changed attachments: each maps to its first VPC
         // attachment that is up, as `vpc_attachments` builds it.
-        let keys = &base.mask_index.vpc_attachment_key;
+        let keys = &mask_index.vpc_attachment_key;
         let mut map = (*base.vpc_attachment).clone();
         let affected: BTreeSet<(usize, usize)> = changed.iter().filter_map(|&a| keys[a]).collect();
         for key in affected {

@@ -363,8 +363,10 @@ impl Baseline {
     }
 
     /// Evaluate a scenario from one table of every flow with the failures applied,
-    /// computed by the fast matrix engine ([`crate::analysis::diff::cell_table`]), read
-    /// at the flows listed under the failed components.
+    /// computed by the fast matrix engine through the baseline's dataplane with the
+    /// failures applied ([`Dataplane::with_failures`]; the same outcomes as
+    /// [`crate::analysis::diff::cell_table`]), read at the flows listed under the failed
+    /// components.
     pub fn evaluate_fast(
         &self,
         model: &Model,
@@ -460,11 +462,19 @@ impl Baseline {
         cells: &[u32],
         examples: usize,
     ) -> ScenarioResult {
-        let table = cell_table(model, &failure_set(failed), self.service);
-        self.table_cells(failed, cells, &table, examples)
+        let dp = self.dp.with_failures(&failure_set(failed));
+        let (ids, outcomes) = fast_table(&dp, model, self.service);
+        if ids.len() != self.cells.len() {
+            // Not the baseline's endpoints (cannot happen for the same model): compare
+            // against a table matched by endpoint key.
+            let table = cell_table(model, &failure_set(failed), self.service);
+            return self.table_cells(failed, cells, &table, examples);
+        }
+        self.compare(failed, cells, &ids, &outcomes, examples)
     }
 
-    /// Compare `cells` (ascending) of `table` with the baseline.
+    /// Compare `cells` (ascending) of `table` with the baseline (a table of other
+    /// endpoints: every flow compared as missing).
     fn table_cells(
         &self,
         failed: &[String],
@@ -472,24 +482,32 @@ impl Baseline {
         table: &CellTable,
         examples: usize,
     ) -> ScenarioResult {
+        // `diff::cell_table` numbers endpoints as the baseline does (both list
+        // `all_endpoints` of the same model).
+        if table.len() == self.eps.len() && table.endpoints == self.endpoints {
+            self.compare(failed, cells, &table.cells, &table.outcomes, examples)
+        } else {
+            let none = vec![NO_CELL; self.cells.len()];
+            self.compare(failed, cells, &none, &[], examples)
+        }
+    }
+
+    /// Compare `cells` (ascending) of a table (`ids`: per flow, an index into
+    /// `outcomes`) with the baseline.
+    fn compare(
+        &self,
+        failed: &[String],
+        cells: &[u32],
+        ids: &[u32],
+        outcomes: &[PathOutcome],
+        examples: usize,
+    ) -> ScenarioResult {
         use rayon::prelude::*;
-        let n = self.eps.len();
-        // The fast engine's table numbers endpoints as the baseline does (both list
-        // `all_endpoints` of the same model); a table of another shape is compared by
-        // endpoint key.
-        let same = table.len() == n && table.endpoints == self.endpoints;
-        let after_id = |c: u32| -> Option<u32> {
-            let (i, j) = (c as usize / n, c as usize % n);
-            if same {
-                table.id(i, j)
-            } else {
-                None
-            }
-        };
         let missing = PathOutcome::missing_endpoint();
+        let after_id = |c: u32| ids.get(c as usize).copied().unwrap_or(NO_CELL);
         let after_of = |c: u32| -> PathOutcome {
-            after_id(c)
-                .and_then(|k| table.outcomes.get(k as usize))
+            outcomes
+                .get(after_id(c) as usize)
                 .unwrap_or(&missing)
                 .clone()
         };
@@ -505,12 +523,12 @@ impl Baseline {
                     let Some(before) = self.outcomes.get(b as usize) else {
                         continue;
                     };
-                    let a = after_id(c).unwrap_or(NO_CELL);
+                    let a = after_id(c);
                     let kind = match last {
                         Some((key, kind)) if key == (b, a) => kind,
                         _ => {
                             let kind = *memo.entry((b, a)).or_insert_with(|| {
-                                let after = table.outcomes.get(a as usize).unwrap_or(&missing);
+                                let after = outcomes.get(a as usize).unwrap_or(&missing);
                                 classify(before, after)
                             });
                             last = Some(((b, a), kind));
@@ -582,6 +600,54 @@ impl Baseline {
     pub fn reach(&self) -> &Reach {
         &self.reach
     }
+}
+
+/// Every flow's round-trip outcome through `dp` with the fast matrix engine, as
+/// [`cell_table`] computes it but through a dataplane the caller already has (a
+/// scenario's, derived from the baseline's): per flow `i * n + j` an index into the
+/// outcomes ([`NO_CELL`] on the diagonal), and the outcomes.
+fn fast_table(dp: &Dataplane, model: &Model, service: Service) -> (Vec<u32>, Vec<PathOutcome>) {
+    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
+    use crate::sim::Summary;
+    let m = matrix::compute(
+        dp,
+        model,
+        &MatrixOptions {
+            protocol: service.protocol,
+            dst_port: service.dst_port,
+            both_ways: true,
+            group_by: None,
+            engine: Engine::Fast,
+        },
+    );
+    let n = m.endpoints.len();
+    let summary = |h: &Half| {
+        let d = m.detail(h);
+        Summary {
+            verdict: h.verdict,
+            reason: d.reason.clone(),
+            hops: h.hops,
+            inspected_by: d.inspected_by.clone(),
+            hash_after_translation: false,
+        }
+    };
+    let outcomes: Vec<PathOutcome> = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            PathOutcome::from_summaries(&summary(&o.fwd), o.ret.as_ref().map(summary).as_ref())
+        })
+        .collect();
+    // Row-major without the diagonal: n - 1 cells per source.
+    let mut cells = vec![NO_CELL; n * n];
+    if n > 1 {
+        for (s, row) in m.cell_outcomes.chunks(n - 1).enumerate() {
+            let (before, after) = row.split_at(s.min(row.len()));
+            cells[s * n..s * n + before.len()].copy_from_slice(before);
+            cells[s * n + s + 1..s * n + s + 1 + after.len()].copy_from_slice(after);
+        }
+    }
+    (cells, outcomes)
 }
 
 fn failure_set(failed: &[String]) -> FailureSet {

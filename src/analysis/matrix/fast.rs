@@ -29,7 +29,7 @@ use super::{
     MatrixOptions, Progress,
 };
 use crate::dataplane::filters::proto_port_match;
-use crate::dataplane::flow::{hash_endpoint, hash_protocol, HASH_BASIS};
+use crate::dataplane::flow::{hash_bytes, hash_endpoint, hash_protocol, HASH_BASIS};
 use crate::dataplane::{Dataplane, Flow};
 use crate::model::{Model, ObjectKind};
 use crate::sim::segment::{self, Cut, Dep, Prefix, Suffix};
@@ -106,17 +106,12 @@ struct Flows {
     dst: Vec<IpAddr>,
     public: Vec<Option<IpAddr>>,
     internet: Vec<bool>,
-    /// [`Flow::symmetric_hash`] states after each endpoint as a source (towards IPv4 /
+    /// Each endpoint as [`Flow::symmetric_hash`] sees it: as a source (towards IPv4 /
     /// IPv6), as a destination, and as a destination from the Internet.
-    hash_src4: Vec<u64>,
-    hash_src6: Vec<u64>,
-    hash_dst: Vec<u64>,
-    hash_public: Vec<u64>,
-    /// The same endpoints' addresses as sortable keys ([`addr_key`]).
-    key_src4: Vec<(u8, u128)>,
-    key_src6: Vec<(u8, u128)>,
-    key_dst: Vec<(u8, u128)>,
-    key_public: Vec<(u8, u128)>,
+    side_src4: Vec<HashSide>,
+    side_src6: Vec<HashSide>,
+    side_dst: Vec<HashSide>,
+    side_public: Vec<HashSide>,
 }
 
 impl Flows {
@@ -129,16 +124,11 @@ impl Flows {
             dst: Vec::with_capacity(eps.len()),
             public: Vec::with_capacity(eps.len()),
             internet: Vec::with_capacity(eps.len()),
-            hash_src4: Vec::with_capacity(eps.len()),
-            hash_src6: Vec::with_capacity(eps.len()),
-            hash_dst: Vec::with_capacity(eps.len()),
-            hash_public: Vec::with_capacity(eps.len()),
-            key_src4: Vec::with_capacity(eps.len()),
-            key_src6: Vec::with_capacity(eps.len()),
-            key_dst: Vec::with_capacity(eps.len()),
-            key_public: Vec::with_capacity(eps.len()),
+            side_src4: Vec::with_capacity(eps.len()),
+            side_src6: Vec::with_capacity(eps.len()),
+            side_dst: Vec::with_capacity(eps.len()),
+            side_public: Vec::with_capacity(eps.len()),
         };
-        let state = |ip: IpAddr, port: u16| hash_endpoint(HASH_BASIS, ip, port);
         for e in eps {
             let ip = e.endpoint.ip();
             let eni = match &e.endpoint {
@@ -153,15 +143,12 @@ impl Flows {
             f.src6.push(pick(false));
             f.dst.push(ip);
             f.public.push(eni.and_then(|n| n.public_ip).map(IpAddr::V4));
-            f.hash_src4.push(state(pick(true), super::SRC_PORT));
-            f.hash_src6.push(state(pick(false), super::SRC_PORT));
-            f.hash_dst.push(state(ip, opts.dst_port));
+            f.side_src4.push(HashSide::new(pick(true), super::SRC_PORT));
+            f.side_src6
+                .push(HashSide::new(pick(false), super::SRC_PORT));
+            f.side_dst.push(HashSide::new(ip, opts.dst_port));
             let public = eni.and_then(|n| n.public_ip).map_or(ip, IpAddr::V4);
-            f.hash_public.push(state(public, opts.dst_port));
-            f.key_src4.push(addr_key(pick(true)));
-            f.key_src6.push(addr_key(pick(false)));
-            f.key_dst.push(addr_key(ip));
-            f.key_public.push(addr_key(public));
+            f.side_public.push(HashSide::new(public, opts.dst_port));
             f.internet
                 .push(matches!(e.endpoint, Endpoint::Internet { .. }));
         }
@@ -187,30 +174,64 @@ impl Flows {
         }
     }
 
-    /// `flow(i, j).symmetric_hash()`, from the endpoints' precomputed states: the
-    /// endpoint that sorts first (address, then port: [`addr_key`] orders addresses as
-    /// `IpAddr` does) is already hashed, the other is added.
+    /// `flow(i, j).symmetric_hash()`, from the endpoints' precomputed sides: the side
+    /// that sorts first is already hashed, the other's bytes are added.
     fn hash(&self, i: usize, j: usize) -> u64 {
-        let (dst, dkey, dstate) = if self.internet[i] {
-            (
-                self.public[j].unwrap_or(self.dst[j]),
-                self.key_public[j],
-                self.hash_public[j],
-            )
+        let d = if self.internet[i] {
+            &self.side_public[j]
         } else {
-            (self.dst[j], self.key_dst[j], self.hash_dst[j])
+            &self.side_dst[j]
         };
-        let (src, skey, sstate) = if dkey.0 == 0 {
-            (self.src4[i], self.key_src4[i], self.hash_src4[i])
+        // The source address has the destination's family (`flow`).
+        let s = if d.key.0 == 0 {
+            &self.side_src4[i]
         } else {
-            (self.src6[i], self.key_src6[i], self.hash_src6[i])
+            &self.side_src6[i]
         };
-        let h = if (skey, super::SRC_PORT) <= (dkey, self.dst_port) {
-            hash_endpoint(sstate, dst, self.dst_port)
-        } else {
-            hash_endpoint(dstate, src, super::SRC_PORT)
+        HashSide::flow_hash(s, d, self.protocol)
+    }
+}
+
+/// An endpoint (address and port) as [`Flow::symmetric_hash`] sees it.
+#[derive(Clone, Copy)]
+struct HashSide {
+    /// Sort key: (family, address, port), ordered as `(IpAddr, u16)` is ([`addr_key`]).
+    key: (u8, u128, u16),
+    /// The hash state after this endpoint alone.
+    state: u64,
+    /// Its bytes: address octets, then the port big-endian.
+    bytes: [u8; 18],
+    len: u8,
+}
+
+impl HashSide {
+    /// The symmetric hash of the flow from `s` to `d`.
+    fn flow_hash(s: &HashSide, d: &HashSide, protocol: crate::model::Protocol) -> u64 {
+        let (first, second) = if s.key <= d.key { (s, d) } else { (d, s) };
+        let h = hash_bytes(first.state, &second.bytes[..usize::from(second.len)]);
+        hash_protocol(h, protocol)
+    }
+
+    fn new(ip: IpAddr, port: u16) -> HashSide {
+        let mut bytes = [0u8; 18];
+        let n = match ip {
+            IpAddr::V4(v) => {
+                bytes[..4].copy_from_slice(&v.octets());
+                4
+            }
+            IpAddr::V6(v) => {
+                bytes[..16].copy_from_slice(&v.octets());
+                16
+            }
         };
-        hash_protocol(h, self.protocol)
+        bytes[n..n + 2].copy_from_slice(&port.to_be_bytes());
+        let (family, value) = addr_key(ip);
+        HashSide {
+            key: (family, value, port),
+            state: hash_endpoint(HASH_BASIS, ip, port),
+            bytes,
+            len: (n + 2) as u8,
+        }
     }
 }
 
@@ -830,14 +851,13 @@ impl Ctx<'_> {
         &self,
         memo: &mut MemoTable,
         entries: &mut Vec<Entry>,
-        details: &mut DetailInterner,
+        (details, buckets): (&mut DetailInterner, &mut Vec<u64>),
         k: usize,
         hot: &Hot,
         class: u32,
         (i, j): (usize, usize),
     ) -> Option<u32> {
-        // With no common modulus (`l == 0`) suffixes that hash are not shared.
-        let bucket = || self.flows.hash(i, j) % self.l.max(1);
+        let mut bucket = || self.bucket(buckets, i, j);
         let mut key = [u64::from(hot.rtb), u64::from(class), ANY, ANY];
         loop {
             match memo.get(&key) {
@@ -875,6 +895,18 @@ impl Ctx<'_> {
             outs: Vec::new(),
         });
         Some(e)
+    }
+
+    /// The flow hash of (`i`, `j`) modulo L. The first call of a column hashes every
+    /// source's flow in one loop (independent hashes overlap in the CPU; most cells of a
+    /// column that reads the hash at all need theirs). With no common modulus (`l == 0`)
+    /// suffixes that hash are not shared and any bucket will do.
+    fn bucket(&self, buckets: &mut Vec<u64>, i: usize, j: usize) -> u64 {
+        if buckets.is_empty() {
+            let l = self.l.max(1);
+            buckets.extend((0..self.eps.len()).map(|i| self.flows.hash(i, j) % l));
+        }
+        buckets[i]
     }
 
     /// Whether the shared suffix joins the cut of slot `k` as the whole walk would.
@@ -922,6 +954,7 @@ impl Ctx<'_> {
         let mut local = Local::default();
         let mut memo = MemoTable::new(self.classes.count(j), self.n_azs, self.l, self.n_rtbs);
         let mut entries: Vec<Entry> = Vec::new();
+        let mut buckets: Vec<u64> = Vec::new();
         let mut cells = Vec::with_capacity(n.saturating_sub(1));
         for i in (0..n).filter(|&i| i != j) {
             let k = self.slots.at(i, p);
@@ -945,7 +978,7 @@ impl Ctx<'_> {
                 },
                 _ => {
                     let class = classes.get(i).copied().unwrap_or(0);
-                    let d = &mut local.details;
+                    let d = (&mut local.details, &mut buckets);
                     match self.suffix(&mut memo, &mut entries, d, k, hot, class, (i, j)) {
                         Some(e) if self.joins(&entries[e as usize].suffix, k, hot) => {
                             self.joined(&mut entries[e as usize], hot.hops, (i, j), &mut local)
@@ -1126,6 +1159,39 @@ mod tests {
                 let flow = flow_for(&m, &eps[i], &eps[j], &opts);
                 assert_eq!(f.flow(i, j), flow);
                 assert_eq!(f.hash(i, j), flow.symmetric_hash());
+            }
+        }
+    }
+
+    #[test]
+    fn hash_sides_give_the_flow_hash() {
+        use crate::model::Protocol;
+        let addrs: Vec<IpAddr> = [
+            "10.0.0.1",
+            "10.0.0.2",
+            "192.168.1.9",
+            "2001:db8::1",
+            "2001:db8::2",
+            "fd00::ff",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        for &a in &addrs {
+            for &b in addrs.iter().filter(|b| b.is_ipv4() == a.is_ipv4()) {
+                for (sp, dp) in [(49152, 443), (22, 49152), (443, 443)] {
+                    for protocol in [Protocol::Tcp, Protocol::Udp, Protocol::All] {
+                        let flow = Flow {
+                            src: a,
+                            dst: b,
+                            protocol,
+                            src_port: sp,
+                            dst_port: dp,
+                        };
+                        let (s, d) = (HashSide::new(a, sp), HashSide::new(b, dp));
+                        assert_eq!(HashSide::flow_hash(&s, &d, protocol), flow.symmetric_hash());
+                    }
+                }
             }
         }
     }

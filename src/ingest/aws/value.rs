@@ -42,6 +42,9 @@ pub(crate) enum Json<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct JsonMap<'a> {
     entries: Vec<(Cow<'a, str>, Json<'a>)>,
+    /// Whether some key does not start with an ASCII capital: only then can a key be
+    /// found in its camelCase spelling (EC2 output is all PascalCase).
+    uncapitalised: bool,
 }
 
 impl<'a> JsonMap<'a> {
@@ -164,10 +167,15 @@ impl<'de> Deserialize<'de> for Json<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                let mut uncapitalised = false;
                 while let Some((Str(k), v)) = map.next_entry::<Str<'de>, Json<'de>>()? {
+                    uncapitalised |= !k.starts_with(|c: char| c.is_ascii_uppercase());
                     entries.push((k, v));
                 }
-                Ok(Json::Object(JsonMap { entries }))
+                Ok(Json::Object(JsonMap {
+                    entries,
+                    uncapitalised,
+                }))
             }
         }
         d.deserialize_any(V)
@@ -388,6 +396,10 @@ impl<'a> Obj<'a> {
     /// The value of `key` spelled in camelCase, without allocating for the usual short
     /// ASCII keys (every absent optional key is looked up this way).
     fn get_camel(&self, key: &str) -> Option<&'a Json<'a>> {
+        if !self.map.uncapitalised {
+            // Every key starts with a capital: no camelCase spelling can match.
+            return None;
+        }
         let b = key.as_bytes();
         let mut buf = [0u8; 64];
         match b.first() {
@@ -560,6 +572,17 @@ mod tests {
         let Json::Object(m) = &v else { unreachable!() };
         let o = Obj::root(m, "f.json");
         assert_eq!(o.str("BB").unwrap(), Some("x"));
+        let caps = parse(br#"{"A": 1, "B": "x"}"#).unwrap();
+        let Json::Object(caps) = &caps else {
+            unreachable!()
+        };
+        assert!(Obj::root(caps, "f.json").get("b").is_none());
+        assert!(Obj::root(caps, "f.json").get("B").is_some());
+        let empty = parse(br#"{"": 1, "B": "x"}"#).unwrap();
+        let Json::Object(empty) = &empty else {
+            unreachable!()
+        };
+        assert!(Obj::root(empty, "f.json").get("").is_some());
         let e = o.str("A").unwrap_err();
         assert_eq!(e.location, "/A");
         let mut items = o.list("L").unwrap().into_iter();

@@ -378,26 +378,32 @@ fn source_classes(
         .map(|(d, s)| (d.into_iter().map(|p| p.trunc()).collect(), s.trunc()))
         .collect();
     let prefixes: Vec<IpNet> = v.into_iter().map(|p| p.trunc()).collect();
-    let mut ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
-    let mut class = |ip: IpAddr| -> u32 {
-        let sig: Vec<u32> = prefixes
+    // Signatures in parallel; numbered in endpoint order (IPv4 source before IPv6), so the
+    // numbers do not depend on the thread count.
+    let sig = |ip: IpAddr| -> (bool, Vec<u32>) {
+        let sig = prefixes
             .iter()
             .enumerate()
             .filter(|(_, p)| p.contains(&ip))
             .map(|(k, _)| k as u32)
             .collect();
-        let n = ids.len() as u32;
-        *ids.entry((ip.is_ipv4(), sig)).or_insert(n)
+        (ip.is_ipv4(), sig)
     };
+    let sigs: Vec<_> = (0..eps.len())
+        .into_par_iter()
+        .map(|i| (sig(flows.src4[i]), sig(flows.src6[i])))
+        .collect();
+    let mut ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
     let (mut v4, mut v6) = (Vec::with_capacity(eps.len()), Vec::with_capacity(eps.len()));
-    for i in 0..eps.len() {
-        v4.push(class(flows.src4[i]));
-        v6.push(class(flows.src6[i]));
+    for (a, b) in sigs {
+        for (key, out) in [(a, &mut v4), (b, &mut v6)] {
+            let n = ids.len() as u32;
+            out.push(*ids.entry(key).or_insert(n));
+        }
     }
     // The active ways of each column (the destination interface sources address).
-    let mut set_ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
-    let mut set_keys: Vec<(bool, Vec<u32>)> = Vec::new();
-    let column_set: Vec<u32> = (0..eps.len())
+    let actives: Vec<(bool, Vec<u32>)> = (0..eps.len())
+        .into_par_iter()
         .map(|j| {
             let d = flows.dst[j];
             let active: Vec<u32> = ways
@@ -406,7 +412,14 @@ fn source_classes(
                 .filter(|(_, (dst, _))| dst.is_empty() || dst.iter().any(|p| p.contains(&d)))
                 .map(|(k, _)| k as u32)
                 .collect();
-            let key = (d.is_ipv4(), active);
+            (d.is_ipv4(), active)
+        })
+        .collect();
+    let mut set_ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
+    let mut set_keys: Vec<(bool, Vec<u32>)> = Vec::new();
+    let column_set: Vec<u32> = actives
+        .into_iter()
+        .map(|key| {
             let n = set_ids.len() as u32;
             *set_ids.entry(key.clone()).or_insert_with(|| {
                 set_keys.push(key);
@@ -458,12 +471,28 @@ fn vpc_prefixes(dp: &Dataplane, m: &Model) -> Vec<Vec<IpNet>> {
             out[v].extend(m.network_acls[a].entries.iter().map(|e| e.cidr));
         }
     }
-    for (rt, t) in m.route_tables.iter().enumerate() {
-        if let Some(v) = dp.index.get_kind(&t.vpc, ObjectKind::Vpc) {
-            out[v].extend(dp.vpc_routes(rt).into_iter().map(|(p, _)| p));
+    // Route look-ups in parallel, merged in route-table order.
+    let routes: Vec<(Option<usize>, Vec<IpNet>)> = m
+        .route_tables
+        .par_iter()
+        .enumerate()
+        .map(|(rt, t)| {
+            let v = dp.index.get_kind(&t.vpc, ObjectKind::Vpc);
+            let ps = match v {
+                Some(_) => dp.vpc_routes(rt).into_iter().map(|(p, _)| p).collect(),
+                None => Vec::new(),
+            };
+            (v, ps)
+        })
+        .collect();
+    for (v, ps) in routes {
+        if let Some(v) = v {
+            out[v].extend(ps);
         }
     }
-    out.into_iter().map(|s| s.into_iter().collect()).collect()
+    out.into_par_iter()
+        .map(|s| s.into_iter().collect())
+        .collect()
 }
 
 /// What a prefix walk found for a run of destinations.

@@ -325,10 +325,15 @@ pub fn outcome(
 /// (both ways, which `crate::analysis::matrix` holds equal to tracing every pair) and each
 /// cell's round trip folded into one [`PathOutcome`] ([`PathOutcome::from_summaries`]).
 pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> CellTable {
-    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
     let dp = Dataplane::compile_with_failures(model, failures);
+    cell_table_of(&dp, model, service)
+}
+
+/// [`cell_table`] of a dataplane already compiled (with whatever failures) from `model`.
+pub fn cell_table_of(dp: &Dataplane, model: &Model, service: Service) -> CellTable {
+    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
     let m = matrix::compute(
-        &dp,
+        dp,
         model,
         &MatrixOptions {
             protocol: service.protocol,

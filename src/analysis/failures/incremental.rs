@@ -45,7 +45,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The diagonal (a flow from an endpoint to itself is not evaluated).
-const NO_CELL: u32 = u32::MAX;
+const NO_CELL: u32 = crate::analysis::diff::NO_FLOW;
 
 /// Source rows evaluated together while the baseline is built (bounds the memory of the
 /// per-flow lists before they go into the index).
@@ -607,47 +607,9 @@ impl Baseline {
 /// scenario's, derived from the baseline's): per flow `i * n + j` an index into the
 /// outcomes ([`NO_CELL`] on the diagonal), and the outcomes.
 fn fast_table(dp: &Dataplane, model: &Model, service: Service) -> (Vec<u32>, Vec<PathOutcome>) {
-    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
-    use crate::sim::Summary;
-    let m = matrix::compute(
-        dp,
-        model,
-        &MatrixOptions {
-            protocol: service.protocol,
-            dst_port: service.dst_port,
-            both_ways: true,
-            group_by: None,
-            engine: Engine::Fast,
-        },
-    );
-    let n = m.endpoints.len();
-    let summary = |h: &Half| {
-        let d = m.detail(h);
-        Summary {
-            verdict: h.verdict,
-            reason: d.reason.clone(),
-            hops: h.hops,
-            inspected_by: d.inspected_by.clone(),
-            hash_after_translation: false,
-        }
-    };
-    let outcomes: Vec<PathOutcome> = m
-        .outcomes
-        .iter()
-        .map(|o| {
-            PathOutcome::from_summaries(&summary(&o.fwd), o.ret.as_ref().map(summary).as_ref())
-        })
-        .collect();
-    // Row-major without the diagonal: n - 1 cells per source.
-    let mut cells = vec![NO_CELL; n * n];
-    if n > 1 {
-        for (s, row) in m.cell_outcomes.chunks(n - 1).enumerate() {
-            let (before, after) = row.split_at(s.min(row.len()));
-            cells[s * n..s * n + before.len()].copy_from_slice(before);
-            cells[s * n + s + 1..s * n + s + 1 + after.len()].copy_from_slice(after);
-        }
-    }
-    (cells, outcomes)
+    // `cell_table_of` marks the diagonal with `NO_FLOW`, which is `NO_CELL`.
+    let t = crate::analysis::diff::cell_table_of(dp, model, service);
+    (t.cells, t.outcomes)
 }
 
 fn failure_set(failed: &[String]) -> FailureSet {

@@ -196,6 +196,19 @@ pub struct DiffSummary {
     pub policies_broken: Vec<String>,
 }
 
+impl DiffSummary {
+    /// Count one changed flow of `kind`.
+    pub fn count(&mut self, kind: ChangeKind) {
+        match kind {
+            ChangeKind::Lost => self.lost += 1,
+            ChangeKind::Gained => self.gained += 1,
+            ChangeKind::LostInspection => self.lost_inspection += 1,
+            ChangeKind::GainedInspection => self.gained_inspection += 1,
+            ChangeKind::PathChanged => self.path_changed += 1,
+        }
+    }
+}
+
 /// The result of a diff (stable JSON contract).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffReport {
@@ -463,13 +476,7 @@ fn diff_by_key(before: &CellTable, after: &CellTable) -> DiffReport {
                 }
             };
             let Some(kind) = kind else { continue };
-            match kind {
-                ChangeKind::Lost => sm.lost += 1,
-                ChangeKind::Gained => sm.gained += 1,
-                ChangeKind::LostInspection => sm.lost_inspection += 1,
-                ChangeKind::GainedInspection => sm.gained_inspection += 1,
-                ChangeKind::PathChanged => sm.path_changed += 1,
-            }
+            sm.count(kind);
             report.changes.push(FlowChange {
                 kind,
                 src: info(s).clone(),
@@ -562,14 +569,7 @@ fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffRepo
         }
     }
     for &(kind, _, _) in &changed {
-        let sm = &mut report.summary;
-        match kind {
-            ChangeKind::Lost => sm.lost += 1,
-            ChangeKind::Gained => sm.gained += 1,
-            ChangeKind::LostInspection => sm.lost_inspection += 1,
-            ChangeKind::GainedInspection => sm.gained_inspection += 1,
-            ChangeKind::PathChanged => sm.path_changed += 1,
-        }
+        report.summary.count(kind);
     }
     changed.sort_by(|x, y| {
         let (bx, by) = (&before.endpoints, &before.endpoints);

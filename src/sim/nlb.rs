@@ -517,18 +517,7 @@ impl<'a> Walk<'a> {
         if modelled {
             return self.internet_send();
         }
-        hop!(
-            self,
-            "internet",
-            None,
-            "internet",
-            None,
-            None,
-            "exit",
-            format!("to {dst}"),
-        );
-        self.end = End::Internet;
-        Ok(Verdict::ExitsNetwork)
+        self.exit_to_internet()
     }
 }
 

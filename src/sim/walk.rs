@@ -1342,20 +1342,7 @@ impl<'a> Walk<'a> {
                 );
                 self.igw_ingress(g2, v)
             }
-            None => {
-                hop!(
-                    self,
-                    "internet",
-                    None,
-                    "internet",
-                    None,
-                    None,
-                    "exit",
-                    format!("to {dst}"),
-                );
-                self.end = End::Internet;
-                Ok(Verdict::ExitsNetwork)
-            }
+            None => self.exit_to_internet(),
         }
     }
 
@@ -1463,6 +1450,13 @@ impl<'a> Walk<'a> {
             "egress",
             "IPv6, outbound-initiated".into(),
         );
+        self.exit_to_internet()
+    }
+
+    /// The packet leaves the modelled network for the Internet (its destination is no
+    /// address the twin models).
+    pub(super) fn exit_to_internet(&mut self) -> Outcome {
+        let dst = self.pkt.dst;
         hop!(
             self,
             "internet",
@@ -1471,7 +1465,7 @@ impl<'a> Walk<'a> {
             None,
             None,
             "exit",
-            format!("to {}", self.pkt.dst),
+            format!("to {dst}"),
         );
         self.end = End::Internet;
         Ok(Verdict::ExitsNetwork)

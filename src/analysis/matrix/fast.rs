@@ -82,16 +82,31 @@ pub fn compute(
         n_rtbs,
         n_azs,
     };
-    let columns: Vec<Column> = (0..eps.len())
-        .into_par_iter()
-        .map(|j| {
-            let c = ctx.column(j);
-            progress(1);
-            c
+    // Columns in address order, in chunks: each chunk follows every source's slot with a
+    // cursor that only moves forward (no search per cell).
+    let by_pos: Vec<Column> = order
+        .par_chunks(COLUMN_CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, js)| {
+            let mut cursor = slots.cursor((c * COLUMN_CHUNK) as u32);
+            let ctx = &ctx;
+            js.iter().map(move |&j| {
+                let c = ctx.column(j as usize, &mut cursor);
+                progress(1);
+                c
+            })
         })
         .collect();
+    let mut columns: Vec<Option<Column>> = (0..eps.len()).map(|_| None).collect();
+    for (&j, c) in order.iter().zip(by_pos) {
+        columns[j as usize] = Some(c);
+    }
+    let columns: Vec<Column> = columns.into_iter().flatten().collect();
     assemble(opts, eps, &columns)
 }
+
+/// Destination columns per parallel task (consecutive in address order).
+const COLUMN_CHUNK: usize = 24;
 
 /// The flow of every (source, destination) pair, as [`super::flow_for`] builds it, from
 /// per-endpoint addresses (no model lookups per cell).
@@ -208,7 +223,12 @@ impl HashSide {
     /// The symmetric hash of the flow from `s` to `d`.
     fn flow_hash(s: &HashSide, d: &HashSide, protocol: crate::model::Protocol) -> u64 {
         let (first, second) = if s.key <= d.key { (s, d) } else { (d, s) };
-        let h = hash_bytes(first.state, &second.bytes[..usize::from(second.len)]);
+        // Fixed lengths (IPv4 or IPv6 address, then the port) let the byte loop unroll.
+        let h = if second.len == 6 {
+            hash_bytes(first.state, &second.bytes[..6])
+        } else {
+            hash_bytes(first.state, &second.bytes[..18])
+        };
         hash_protocol(h, protocol)
     }
 
@@ -232,6 +252,38 @@ impl HashSide {
             bytes,
             len: (n + 2) as u8,
         }
+    }
+}
+
+/// `a % d` for a fixed divisor `d` by multiplications instead of a division (Lemire,
+/// Kaser and Kurz, "Faster Remainder by Direct Computation", 2019: with
+/// `m = ceil(2^128 / d)`, `a % d` is the high part of `(m * a mod 2^128) * d`, for every
+/// 64-bit `a` and `d`).
+#[derive(Clone, Copy)]
+struct FastMod {
+    d: u64,
+    /// `ceil(2^128 / d)` modulo 2^128 (0 for `d` = 1, where every remainder is 0).
+    m: u128,
+}
+
+impl FastMod {
+    /// `d` must not be 0.
+    fn new(d: u64) -> FastMod {
+        debug_assert!(d > 0);
+        FastMod {
+            d,
+            m: (u128::MAX / u128::from(d.max(1))).wrapping_add(1),
+        }
+    }
+
+    #[inline]
+    fn rem(self, a: u64) -> u64 {
+        let low = self.m.wrapping_mul(u128::from(a));
+        let d = u128::from(self.d);
+        // The top 64 bits of the 192-bit product `low * d`.
+        let lo = u128::from(low as u64) * d;
+        let hi = (low >> 64) * d;
+        ((hi + (lo >> 64)) >> 64) as u64
     }
 }
 
@@ -378,27 +430,21 @@ fn source_classes(
         .map(|(d, s)| (d.into_iter().map(|p| p.trunc()).collect(), s.trunc()))
         .collect();
     let prefixes: Vec<IpNet> = v.into_iter().map(|p| p.trunc()).collect();
-    // Signatures in parallel; numbered in endpoint order (IPv4 source before IPv6), so the
-    // numbers do not depend on the thread count.
-    let sig = |ip: IpAddr| -> (bool, Vec<u32>) {
-        let sig = prefixes
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.contains(&ip))
-            .map(|(k, _)| k as u32)
-            .collect();
-        (ip.is_ipv4(), sig)
-    };
-    let sigs: Vec<_> = (0..eps.len())
-        .into_par_iter()
-        .map(|i| (sig(flows.src4[i]), sig(flows.src6[i])))
+    // Signatures numbered in endpoint order (IPv4 source before IPv6), so the numbers do
+    // not depend on the thread count.
+    let srcs: Vec<IpAddr> = (0..eps.len())
+        .flat_map(|i| [flows.src4[i], flows.src6[i]])
         .collect();
-    let mut ids: HashMap<(bool, Vec<u32>), u32> = HashMap::new();
+    let sigs = signatures(&prefixes, &srcs);
+    let mut ids: HashMap<(bool, &[u32]), u32> = HashMap::new();
     let (mut v4, mut v6) = (Vec::with_capacity(eps.len()), Vec::with_capacity(eps.len()));
-    for (a, b) in sigs {
-        for (key, out) in [(a, &mut v4), (b, &mut v6)] {
-            let n = ids.len() as u32;
-            out.push(*ids.entry(key).or_insert(n));
+    for (x, (ip, sig)) in srcs.iter().zip(&sigs).enumerate() {
+        let n = ids.len() as u32;
+        let id = *ids.entry((ip.is_ipv4(), sig.as_slice())).or_insert(n);
+        if x % 2 == 0 {
+            v4.push(id)
+        } else {
+            v6.push(id)
         }
     }
     // The active ways of each column (the destination interface sources address).
@@ -451,6 +497,46 @@ fn source_classes(
         })
         .collect();
     SourceClasses { column_set, sets }
+}
+
+/// For every address, the indices (increasing) of the `prefixes` that contain it: one
+/// sweep over the addresses and the prefixes' bounds in address order, keeping the
+/// prefixes the sweep is inside.
+fn signatures(prefixes: &[IpNet], addrs: &[IpAddr]) -> Vec<Vec<u32>> {
+    // (key, prefix, whether the sweep enters it there): a prefix covers its first key up
+    // to, not including, its first key after.
+    let mut events: Vec<((u8, u128), u32, bool)> = Vec::with_capacity(2 * prefixes.len());
+    for (k, p) in prefixes.iter().enumerate() {
+        let [lo, after] = bounds(p);
+        events.push((lo, k as u32, true));
+        events.push((after, k as u32, false));
+    }
+    // A prefix's two keys differ, so the order of events at one key does not matter.
+    events.sort_unstable();
+    let mut order: Vec<u32> = (0..addrs.len() as u32).collect();
+    order.sort_unstable_by_key(|&x| addr_key(addrs[x as usize]));
+    let mut inside: BTreeSet<u32> = BTreeSet::new();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); addrs.len()];
+    let mut e = 0;
+    let mut last: Option<((u8, u128), u32)> = None;
+    for x in order {
+        let key = addr_key(addrs[x as usize]);
+        while e < events.len() && events[e].0 <= key {
+            let (_, k, enter) = events[e];
+            if enter {
+                inside.insert(k);
+            } else {
+                inside.remove(&k);
+            }
+            e += 1;
+        }
+        out[x as usize] = match last {
+            Some((k, y)) if k == key => out[y as usize].clone(),
+            _ => inside.iter().copied().collect(),
+        };
+        last = Some((key, x));
+    }
+    out
 }
 
 /// Per VPC, the prefixes a prefix walk can test a destination against there: the VPC's
@@ -592,6 +678,62 @@ impl Slots {
             .saturating_sub(1);
         a + k
     }
+
+    /// Where the slot after slot `k` of source `i` begins (`u32::MAX` after the last).
+    fn next_start(&self, i: usize, k: usize) -> u32 {
+        if k + 1 < self.off[i + 1] as usize {
+            self.starts[k + 1]
+        } else {
+            u32::MAX
+        }
+    }
+
+    /// Every source's slot for the destination at sorted position `p`.
+    fn cursor(&self, p: u32) -> Cursor {
+        let n = self.off.len() - 1;
+        Cursor {
+            at: (0..n)
+                .map(|i| {
+                    let k = self.at(i, p);
+                    (k as u32, self.next_start(i, k))
+                })
+                .collect(),
+            #[cfg(debug_assertions)]
+            p,
+        }
+    }
+}
+
+/// Per source, its slot for the current destination position and where its next slot
+/// begins; positions only grow.
+struct Cursor {
+    at: Vec<(u32, u32)>,
+    #[cfg(debug_assertions)]
+    p: u32,
+}
+
+impl Cursor {
+    /// [`Slots::at`] for position `p`, not before the last one asked.
+    #[inline]
+    fn at(&mut self, slots: &Slots, i: usize, p: u32) -> usize {
+        #[cfg(debug_assertions)]
+        {
+            debug_assert!(p >= self.p);
+            self.p = p;
+        }
+        let (k, next) = &mut self.at[i];
+        if p >= *next {
+            let mut x = *k as usize + 1;
+            let mut after = slots.next_start(i, x);
+            while p >= after {
+                x += 1;
+                after = slots.next_start(i, x);
+            }
+            *k = x as u32;
+            *next = after;
+        }
+        *k as usize
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -689,18 +831,30 @@ fn source_prefix(
 /// many of each.
 fn number_cuts(sources: &mut [SourcePrefix]) -> (usize, usize) {
     let mut rtbs: HashMap<usize, u32> = HashMap::new();
-    let mut azs: HashMap<Option<String>, u32> = HashMap::new();
-    for s in sources {
-        for slot in &mut s.slots {
-            if let Slot::Cut(c, r, a) = slot {
+    let mut azs: HashMap<Option<&str>, u32> = HashMap::new();
+    let mut numbers: Vec<(u32, u32)> = Vec::new();
+    for s in sources.iter() {
+        for slot in &s.slots {
+            if let Slot::Cut(c, ..) = slot {
                 let n = rtbs.len() as u32;
-                *r = *rtbs.entry(c.rtb).or_insert(n);
+                let r = *rtbs.entry(c.rtb).or_insert(n);
                 let n = azs.len() as u32;
-                *a = *azs.entry(c.az.clone()).or_insert(n);
+                numbers.push((r, *azs.entry(c.az.as_deref()).or_insert(n)));
             }
         }
     }
-    (rtbs.len(), azs.len())
+    let counts = (rtbs.len(), azs.len());
+    let mut numbers = numbers.into_iter();
+    for s in sources {
+        for slot in &mut s.slots {
+            if let Slot::Cut(_, r, a) = slot {
+                if let Some((x, y)) = numbers.next() {
+                    (*r, *a) = (x, y);
+                }
+            }
+        }
+    }
+    counts
 }
 
 /// One direction of a cell in a column, its detail numbered locally.
@@ -932,8 +1086,8 @@ impl Ctx<'_> {
     /// suffixes that hash are not shared and any bucket will do.
     fn bucket(&self, buckets: &mut Vec<u64>, i: usize, j: usize) -> u64 {
         if buckets.is_empty() {
-            let l = self.l.max(1);
-            buckets.extend((0..self.eps.len()).map(|i| self.flows.hash(i, j) % l));
+            let l = FastMod::new(self.l.max(1));
+            buckets.extend((0..self.eps.len()).map(|i| l.rem(self.flows.hash(i, j))));
         }
         buckets[i]
     }
@@ -976,7 +1130,7 @@ impl Ctx<'_> {
         o
     }
 
-    fn column(&self, j: usize) -> Column {
+    fn column(&self, j: usize, cursor: &mut Cursor) -> Column {
         let n = self.eps.len();
         let classes = self.classes.column(j);
         let p = self.pos[j];
@@ -986,7 +1140,7 @@ impl Ctx<'_> {
         let mut buckets: Vec<u64> = Vec::new();
         let mut cells = Vec::with_capacity(n.saturating_sub(1));
         for i in (0..n).filter(|&i| i != j) {
-            let k = self.slots.at(i, p);
+            let k = cursor.at(self.slots, i, p);
             let hot = &self.slots.hot[k];
             let o = match hot.rtb {
                 HOT_WHOLE => self.whole(i, j, &mut local),
@@ -1043,15 +1197,17 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
                 .map(|(o, &s)| (s, d as u32, o as u32)),
         );
     }
-    uses.sort_unstable();
-    let mut details = DetailInterner::default();
+    uses.par_sort_unstable();
+    // Details interned by reference (cloned once each at the end), look-ups only.
+    let mut details: Vec<&Detail> = Vec::new();
+    let mut detail_ids: foldhash::HashMap<&Detail, u32> = foldhash::HashMap::default();
     let mut detail_map: Vec<Vec<u32>> = columns
         .iter()
         .map(|c| vec![u32::MAX; c.details.len()])
         .collect();
     let mut remap: Vec<Vec<u32>> = columns.iter().map(|c| vec![0; c.outcomes.len()]).collect();
     let mut outcomes: Vec<CellOutcome> = Vec::new();
-    let mut ids: HashMap<CellOutcome, u32> = HashMap::new();
+    let mut ids: foldhash::HashMap<CellOutcome, u32> = foldhash::HashMap::default();
     for (_, d, o) in uses {
         let (d, o) = (d as usize, o as usize);
         let col = &columns[d];
@@ -1059,7 +1215,11 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         let mut half = |h: LocalHalf| {
             let g = &mut map[h.detail as usize];
             if *g == u32::MAX {
-                *g = details.intern(col.details[h.detail as usize].clone());
+                let detail = &col.details[h.detail as usize];
+                *g = *detail_ids.entry(detail).or_insert_with(|| {
+                    details.push(detail);
+                    details.len() as u32 - 1
+                });
             }
             Half {
                 verdict: h.verdict,
@@ -1106,7 +1266,7 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         endpoints: eps,
         outcomes,
         cell_outcomes: cells,
-        details: details.into_details(),
+        details: details.into_iter().cloned().collect(),
         group_by: opts.group_by,
     }
 }
@@ -1188,6 +1348,98 @@ mod tests {
                 let flow = flow_for(&m, &eps[i], &eps[j], &opts);
                 assert_eq!(f.flow(i, j), flow);
                 assert_eq!(f.hash(i, j), flow.symmetric_hash());
+            }
+        }
+    }
+
+    #[test]
+    fn fastmod_edge_cases() {
+        for d in [
+            1,
+            2,
+            3,
+            7,
+            1 << 20,
+            1_000_000,
+            u64::MAX / 3,
+            1 << 63,
+            u64::MAX,
+        ] {
+            for a in [0, 1, 2, d - 1, d, d.wrapping_add(1), u64::MAX - 1, u64::MAX] {
+                assert_eq!(FastMod::new(d).rem(a), a % d, "{a} % {d}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fastmod_is_the_remainder(a: u64, d in 1u64.., small in 1u64..=1_000_000) {
+            proptest::prop_assert_eq!(FastMod::new(d).rem(a), a % d);
+            proptest::prop_assert_eq!(FastMod::new(small).rem(a), a % small);
+        }
+    }
+
+    fn arb_net() -> impl proptest::strategy::Strategy<Value = IpNet> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (any::<u32>(), 0u8..=32).prop_map(|(a, l)| {
+                IpNet::V4(ipnet::Ipv4Net::new(a.into(), l).unwrap()).trunc()
+            }),
+            // Few distinct high bits, so that IPv6 prefixes nest.
+            (0u128..4, any::<u64>(), 0u8..=128).prop_map(|(h, a, l)| {
+                let v = (h << 126) | u128::from(a);
+                IpNet::V6(ipnet::Ipv6Net::new(v.into(), l).unwrap()).trunc()
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn signatures_are_the_containing_prefixes(
+            nets in proptest::collection::btree_set(arb_net(), 0..40),
+            extra in proptest::collection::vec(arb_net(), 0..30),
+        ) {
+            let prefixes: Vec<IpNet> = nets.into_iter().collect();
+            // Addresses at and around prefix bounds, plus arbitrary ones.
+            let mut addrs: Vec<IpAddr> = Vec::new();
+            for p in prefixes.iter().chain(&extra) {
+                addrs.extend([p.network(), p.broadcast()]);
+                match p.broadcast() {
+                    IpAddr::V4(b) => addrs.push(IpAddr::V4(u32::from(b).wrapping_add(1).into())),
+                    IpAddr::V6(b) => addrs.push(IpAddr::V6(u128::from(b).wrapping_add(1).into())),
+                }
+            }
+            let sigs = signatures(&prefixes, &addrs);
+            for (ip, sig) in addrs.iter().zip(&sigs) {
+                let want: Vec<u32> = (0..prefixes.len() as u32)
+                    .filter(|&k| prefixes[k as usize].contains(ip))
+                    .collect();
+                proptest::prop_assert_eq!(sig, &want, "{}", ip);
+            }
+        }
+
+        #[test]
+        fn cursor_follows_slots(
+            runs in proptest::collection::vec(proptest::collection::btree_set(1u32..60, 0..8), 1..12),
+            steps in proptest::collection::vec(0u32..6, 1..40),
+            first in 0u32..60,
+        ) {
+            let sources: Vec<SourcePrefix> = runs
+                .iter()
+                .map(|r| {
+                    let starts: Vec<u32> = std::iter::once(0).chain(r.iter().copied()).collect();
+                    let slots = starts.iter().map(|_| Slot::Whole).collect();
+                    SourcePrefix { starts, slots }
+                })
+                .collect();
+            let slots = Slots::new(sources);
+            let mut p = first;
+            let mut cursor = slots.cursor(p);
+            for step in steps {
+                for i in 0..runs.len() {
+                    proptest::prop_assert_eq!(cursor.at(&slots, i, p), slots.at(i, p));
+                }
+                p += step;
             }
         }
     }

@@ -7,9 +7,11 @@
 //! two separately loaded environments can be compared, including endpoints that exist in
 //! only one of them.
 
-use crate::dataplane::{Dataplane, FailureSet};
+use crate::analysis::matrix::{self, Engine, Half, Matrix, MatrixOptions};
+use crate::dataplane::{routing_delta, Dataplane, FailureSet};
 use crate::model::{Model, Protocol};
 use crate::sim::{summarize, Endpoint, Flow, Summary, Trace, Verdict};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
@@ -342,20 +344,24 @@ pub fn cell_table(model: &Model, failures: &FailureSet, service: Service) -> Cel
     cell_table_of(&dp, model, service)
 }
 
+/// The options of the both-ways fast matrix a cell table is made from.
+fn table_options(service: Service) -> MatrixOptions {
+    MatrixOptions {
+        protocol: service.protocol,
+        dst_port: service.dst_port,
+        both_ways: true,
+        group_by: None,
+        engine: Engine::Fast,
+    }
+}
+
 /// [`cell_table`] of a dataplane already compiled (with whatever failures) from `model`.
 pub fn cell_table_of(dp: &Dataplane, model: &Model, service: Service) -> CellTable {
-    use crate::analysis::matrix::{self, Engine, Half, MatrixOptions};
-    let m = matrix::compute(
-        dp,
-        model,
-        &MatrixOptions {
-            protocol: service.protocol,
-            dst_port: service.dst_port,
-            both_ways: true,
-            group_by: None,
-            engine: Engine::Fast,
-        },
-    );
+    table_of_matrix(matrix::compute(dp, model, &table_options(service)), service)
+}
+
+/// The cell table of a both-ways matrix ([`table_options`]).
+fn table_of_matrix(m: Matrix, service: Service) -> CellTable {
     // The matrix endpoints are `all_endpoints` in order, described as
     // [`describe_endpoint`] describes them (without its per-endpoint model scans).
     let n = m.endpoints.len();
@@ -384,6 +390,7 @@ pub fn cell_table_of(dp: &Dataplane, model: &Model, service: Service) -> CellTab
             hops: h.hops,
             inspected_by: d.inspected_by.clone(),
             hash_after_translation: false,
+            watched: false,
         }
     };
     // The matrix numbers its outcomes by first use, row-major: so does the table.
@@ -597,6 +604,14 @@ fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffRepo
 }
 
 /// Diff two environments (each with its own failure set) for one service.
+///
+/// When the two differ only in routing ([`routing_delta`]: route tables, transit gateway
+/// route tables, associations, propagations), the changed side is computed
+/// incrementally: the base matrix marks the flows whose walks consult a changed routing
+/// entry, and only those are walked on the changed dataplane — every other walk takes the
+/// same steps there. Past [`INCREMENTAL_SHARE`] of the flows the changed side is computed
+/// in full instead. The report is the same either way (a unit test and
+/// tests/diff_props.rs hold it equal to comparing two full tables).
 pub fn diff_models(
     base: &Model,
     base_failures: &FailureSet,
@@ -604,12 +619,73 @@ pub fn diff_models(
     changed_failures: &FailureSet,
     service: Service,
 ) -> DiffReport {
-    // The two tables are independent: compute them together.
-    let (before, after) = rayon::join(
-        || cell_table(base, base_failures, service),
-        || cell_table(changed, changed_failures, service),
+    diff_models_sharing(
+        (base, base_failures),
+        (changed, changed_failures),
+        service,
+        INCREMENTAL_SHARE,
+    )
+}
+
+/// [`diff_models`] computing the changed side incrementally up to `max_share` of the
+/// flows (0: never; 1: whenever only routing differs).
+pub fn diff_models_sharing(
+    (base, base_failures): (&Model, &FailureSet),
+    (changed, changed_failures): (&Model, &FailureSet),
+    service: Service,
+    max_share: f64,
+) -> DiffReport {
+    let (bdp, cdp) = rayon::join(
+        || Dataplane::compile_with_failures(base, base_failures),
+        || Dataplane::compile_with_failures(changed, changed_failures),
     );
+    let Some(watch) = routing_delta(&bdp, &cdp) else {
+        // The two tables are independent: compute them together.
+        let (before, after) = rayon::join(
+            || cell_table_of(&bdp, base, service),
+            || cell_table_of(&cdp, changed, service),
+        );
+        return diff_tables(&before, &after);
+    };
+    let bdp = bdp.watching(watch);
+    let (m, dirty) = matrix::compute_watched(&bdp, base, &table_options(service));
+    let endpoints: Vec<Endpoint> = m.endpoints.iter().map(|e| e.endpoint.clone()).collect();
+    let before = table_of_matrix(m, service);
+    let after = if dirty.len() as f64 <= max_share * before.cells.len() as f64 {
+        patched(&before, &dirty, |i, j| {
+            outcome(&cdp, changed, &endpoints[i], &endpoints[j], service)
+        })
+    } else {
+        cell_table_of(&cdp, changed, service)
+    };
     diff_tables(&before, &after)
+}
+
+/// The share of a diff's flows up to which the changed side walks only the flows a
+/// routing change can affect, each with the per-pair walk (about a hundred times the cost
+/// of a cell of the fast engine: see BENCHMARKS.md).
+pub const INCREMENTAL_SHARE: f64 = 1.0 / 200.0;
+
+/// `table` with the cells `dirty` (source, destination) replaced by what `walk` says.
+fn patched(
+    table: &CellTable,
+    dirty: &[(u32, u32)],
+    walk: impl Fn(usize, usize) -> PathOutcome + Sync,
+) -> CellTable {
+    let n = table.len();
+    let fresh: Vec<PathOutcome> = dirty
+        .par_iter()
+        .map(|&(i, j)| walk(i as usize, j as usize))
+        .collect();
+    let mut after = table.clone();
+    for (&(i, j), o) in dirty.iter().zip(fresh) {
+        let k = i as usize * n + j as usize;
+        if after.outcomes[after.cells[k] as usize] != o {
+            after.cells[k] = after.outcomes.len() as u32;
+            after.outcomes.push(o);
+        }
+    }
+    after
 }
 
 #[cfg(test)]

@@ -17,9 +17,11 @@ pub mod firewall;
 pub mod flow;
 pub mod lpm;
 mod tables;
+pub mod watch;
 
 pub use flow::Flow;
 pub use tables::{Owner, SiteConnection, SiteRoute, Target, TgwRoute, VpcRoute};
+pub use watch::{routing_delta, Watch};
 
 use crate::model::{Index, Model};
 use lpm::Lpm;
@@ -153,6 +155,8 @@ pub struct Dataplane {
     pub(crate) nlb_down: Vec<bool>,
     /// VPN tunnel outside addresses (AWS side) → (VGW, connection).
     pub(crate) vgw_outside: Shared<HashMap<IpAddr, (usize, usize)>>,
+    /// Routing entries whose use a walk reports ([`Dataplane::watching`]).
+    pub(crate) watch: Option<Arc<Watch>>,
 }
 
 impl Dataplane {
@@ -173,6 +177,16 @@ impl Dataplane {
     /// one per scenario from the baseline's.
     pub fn with_failures(&self, failures: &FailureSet) -> Dataplane {
         tables::with_failures(self, failures)
+    }
+
+    /// This dataplane with the routing entries of `watch` watched: a walk that consults
+    /// one of them (a subnet's route table association, a VPC or transit gateway route
+    /// table lookup, an attachment's association, an on-premises site's learned routes)
+    /// says so in its `watched` flag ([`crate::sim::Summary::watched`]). Forwarding is
+    /// unchanged.
+    pub fn watching(mut self, watch: Watch) -> Dataplane {
+        self.watch = Some(Arc::new(watch));
+        self
     }
 
     /// The forwarding graph: an edge per route (weight: the destination and how the

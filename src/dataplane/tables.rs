@@ -450,6 +450,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         eni_nlb: Shared::new(eni_nlb),
         nlb_down,
         vgw_outside: Shared::new(vgw_outside),
+        watch: None,
     }
 }
 
@@ -607,6 +608,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
         eni_nlb: base.eni_nlb.clone(),
         nlb_down: k.nlb_down,
         vgw_outside: base.vgw_outside.clone(),
+        watch: None,
     }
 }
 

@@ -265,6 +265,9 @@ pub struct Summary {
     /// A path choice hashed a translated packet (see [`summarize`]'s users: the fast
     /// matrix engine does not share such an outcome between flows).
     pub hash_after_translation: bool,
+    /// The walk consulted a routing entry its dataplane watches
+    /// ([`crate::dataplane::Dataplane::watching`]); always `false` without a watch.
+    pub watched: bool,
 }
 
 /// [`trace`] without explanations: the forward summary and, with `both_ways` and a
@@ -311,6 +314,7 @@ fn summary_of(w: Walk<'_>, verdict: Verdict, reason: Option<String>) -> Summary 
         hops: w.nhops,
         inspected_by: w.inspected,
         hash_after_translation: w.tainted,
+        watched: w.watched,
     }
 }
 
@@ -331,6 +335,7 @@ impl Trace {
             hops: self.hops.len() as u32,
             inspected_by: self.inspected_by.clone(),
             hash_after_translation: false,
+            watched: false,
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct Cut {
     pub seen: Vec<(u8, usize)>,
     /// A 64-bit Bloom filter of `seen` (see [`Suffix::joins`]).
     pub seen_mask: u64,
+    /// The prefix consulted a watched routing entry
+    /// ([`crate::dataplane::Dataplane::watching`]).
+    pub watched: bool,
 }
 
 /// The bit of a forwarding context in a 64-bit Bloom filter of contexts.
@@ -66,6 +69,8 @@ pub enum Prefix {
         reason: Option<&'static str>,
         /// Hops.
         hops: u32,
+        /// The walk consulted a watched routing entry.
+        watched: bool,
     },
     /// The packet reached a transit gateway.
     Cut(Cut),
@@ -87,6 +92,7 @@ pub fn prefix(dp: &Dataplane, src: &Endpoint, flow: &Flow) -> Prefix {
                     steps: w.steps(),
                     seen_mask: mask(&seen),
                     seen,
+                    watched: w.watched,
                 })
             }
             _ => Prefix::Abort,
@@ -96,6 +102,7 @@ pub fn prefix(dp: &Dataplane, src: &Endpoint, flow: &Flow) -> Prefix {
             verdict,
             reason: Some(code),
             hops: w.nhops,
+            watched: w.watched,
         },
     }
 }
@@ -120,6 +127,9 @@ pub struct Suffix {
     pub hashed: bool,
     /// The cut's AZ and the flow hash, in the order the walk first read them.
     pub(crate) deps: Vec<Dep>,
+    /// The suffix consulted a watched routing entry
+    /// ([`crate::dataplane::Dataplane::watching`]).
+    pub watched: bool,
     steps: usize,
     seen: Vec<(u8, usize)>,
     seen_mask: u64,
@@ -163,6 +173,7 @@ pub fn suffix(dp: &Dataplane, cut: &Cut, flow: &Flow) -> Suffix {
         shareable: w.pkt == *flow && !w.src_exact && !w.tainted && verdict != Verdict::Loop,
         hashed: w.hashed,
         deps: std::mem::take(&mut w.deps),
+        watched: w.watched,
         steps: w.steps(),
         seen_mask: mask(&seen),
         seen,

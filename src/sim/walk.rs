@@ -13,6 +13,7 @@
 //! [RA] Reachability Analyzer explanation codes (vpc/latest/reachability/explanation-codes.html).
 
 use super::{Endpoint, Hop, Verdict};
+use crate::dataplane::watch::{hit, Watch};
 use crate::dataplane::{Dataplane, Flow, Owner, SiteConnection, Target};
 use crate::model::{AttachmentType, NatConnectivity, ObjectKind, Protocol};
 use std::net::IpAddr;
@@ -155,6 +156,9 @@ pub(crate) struct Walk<'a> {
     az_is_cut: bool,
     /// The cut's AZ and the flow hash, in the order the walk first read them.
     pub deps: Vec<Dep>,
+    /// The walk consulted a routing entry its dataplane watches
+    /// ([`Dataplane::watching`]).
+    pub watched: bool,
 }
 
 /// What a resumed walk read besides the destination, its source class and ports.
@@ -206,6 +210,15 @@ impl<'a> Walk<'a> {
             hashed: false,
             az_is_cut: false,
             deps: Vec::new(),
+            watched: false,
+        }
+    }
+
+    /// Note that the walk consults entry `i` of the routing entries `pick` chooses from
+    /// the dataplane's watch, if it has one.
+    fn consult(&mut self, pick: fn(&Watch) -> &[bool], i: usize) {
+        if let Some(w) = &self.dp.watch {
+            self.watched |= hit(pick(w), i);
         }
     }
 
@@ -457,6 +470,7 @@ impl<'a> Walk<'a> {
         let Some(s) = dp.model.onprem_sites.get(site) else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
         };
+        self.consult(|w| &w.sites, site);
         let Some((p, r)) = dp
             .site_routes
             .get(site)
@@ -613,6 +627,7 @@ impl<'a> Walk<'a> {
             );
             return self.deliver_local(vpc, Some(subnet), via);
         }
+        self.consult(|w| &w.subnets, subnet);
         let Some(rt) = dp.subnet_rt[subnet] else {
             self.subnet_hop(
                 "subnet",
@@ -628,6 +643,7 @@ impl<'a> Walk<'a> {
     /// Look `dst` up in VPC route table `rt` and follow the route.
     fn route_in_table(&mut self, rt: usize, from: Option<usize>, vpc: usize, via: Via) -> Outcome {
         let dp = self.dp;
+        self.consult(|w| &w.route_tables, rt);
         let t = &dp.model.route_tables[rt];
         let az = from.map(|s| dp.model.subnets[s].az.clone());
         let acct = self.vpc_account(vpc);
@@ -1712,6 +1728,7 @@ impl<'a> Walk<'a> {
         self.step(1, att)?;
         let dp = self.dp;
         let at = &dp.model.transit_gateway_attachments[att];
+        self.consult(|w| &w.attachments, att);
         let Some(rtb) = dp.attachment_assoc[att] else {
             hop!(
                 self,
@@ -1738,6 +1755,7 @@ impl<'a> Walk<'a> {
     /// Look the packet up in transit gateway route table `rtb` and follow the route.
     fn tgw_route_table(&mut self, rtb: usize, az: Option<String>) -> Outcome {
         let dp = self.dp;
+        self.consult(|w| &w.tgw_route_tables, rtb);
         let trt = &dp.model.transit_gateway_route_tables[rtb];
         let acct = dp
             .index

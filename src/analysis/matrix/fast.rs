@@ -47,6 +47,18 @@ pub fn compute(
     opts: &MatrixOptions,
     progress: Progress<'_>,
 ) -> Matrix {
+    compute_watched(dp, model, opts, progress).0
+}
+
+/// [`compute`], and the cells (source, destination), row-major, whose walks (either way)
+/// consulted a routing entry `dp` watches ([`Dataplane::watching`]); none without a
+/// watch.
+pub fn compute_watched(
+    dp: &Dataplane,
+    model: &Model,
+    opts: &MatrixOptions,
+    progress: Progress<'_>,
+) -> (Matrix, Vec<(u32, u32)>) {
     let eps = endpoints(model, opts.group_by);
     let flows = Flows::new(model, &eps, opts);
     let l = hash_modulus(dp, model);
@@ -102,7 +114,14 @@ pub fn compute(
         columns[j as usize] = Some(c);
     }
     let columns: Vec<Column> = columns.into_iter().flatten().collect();
-    assemble(opts, eps, &columns)
+    let matrix = assemble(opts, eps, &columns);
+    let mut dirty: Vec<(u32, u32)> = columns
+        .iter()
+        .enumerate()
+        .flat_map(|(j, c)| c.dirty.iter().map(move |&i| (i, j as u32)))
+        .collect();
+    dirty.sort_unstable();
+    (matrix, dirty)
 }
 
 /// Destination columns per parallel task (consecutive in address order).
@@ -590,6 +609,8 @@ enum Slot {
         verdict: Verdict,
         reason: Option<&'static str>,
         hops: u32,
+        /// The walk consulted a watched routing entry.
+        watched: bool,
     },
     /// The walk reached a transit gateway (the cut, and the numbers of its route table
     /// and AZ).
@@ -815,10 +836,12 @@ fn source_prefix(
                     verdict,
                     reason,
                     hops,
+                    watched,
                 } => Slot::Done {
                     verdict,
                     reason,
                     hops,
+                    watched,
                 },
                 Prefix::Cut(c) => Slot::Cut(c, 0, 0),
             }
@@ -875,6 +898,9 @@ struct LocalOutcome {
 /// A destination column: the local outcome of every other source, in source order, and
 /// the outcomes and details they number.
 struct Column {
+    /// The sources whose cell's walks consulted a watched routing entry
+    /// ([`Dataplane::watching`]), ascending.
+    dirty: Vec<u32>,
     cells: Vec<u32>,
     outcomes: Vec<LocalOutcome>,
     /// Per local outcome: the first source that has it.
@@ -1017,14 +1043,17 @@ fn summary_detail(s: Summary) -> Detail {
 }
 
 impl Ctx<'_> {
-    fn whole(&self, i: usize, j: usize, local: &mut Local) -> u32 {
+    /// The outcome of the flow (`i`, `j`) walked whole, and whether the walk consulted a
+    /// watched routing entry.
+    fn whole(&self, i: usize, j: usize, local: &mut Local) -> (u32, bool) {
         let flow = self.flows.flow(i, j);
         let (f, r) = summarize(self.dp, &self.eps[i].endpoint, &flow, self.both_ways);
+        let watched = f.watched || r.as_ref().is_some_and(|r| r.watched);
         let o = LocalOutcome {
             fwd: local.half(f),
             ret: r.map(|r| local.half(r)),
         };
-        local.outcome(o, i)
+        (local.outcome(o, i), watched)
     }
 
     /// The shared suffix for the flow (`i`, `j`) from the cut of slot `k` (`hot`: its
@@ -1099,14 +1128,14 @@ impl Ctx<'_> {
     }
 
     /// The outcome of the flow (`i`, `j`) through the shared suffix `entry` after a cut
-    /// of `cut_hops` hops.
+    /// of `cut_hops` hops, and whether its reply consulted a watched routing entry.
     fn joined(
         &self,
         entry: &mut Entry,
         cut_hops: u32,
         (i, j): (usize, usize),
         local: &mut Local,
-    ) -> u32 {
+    ) -> (u32, bool) {
         let s = &entry.suffix;
         let hops = cut_hops + s.hops;
         let fwd = LocalHalf {
@@ -1116,18 +1145,19 @@ impl Ctx<'_> {
         };
         if self.both_ways && s.verdict.is_success() {
             let r = segment::reply(self.dp, &self.flows.flow(i, j), s);
+            let watched = r.watched;
             let o = LocalOutcome {
                 fwd,
                 ret: Some(local.half(r)),
             };
-            return local.outcome(o, i);
+            return (local.outcome(o, i), watched);
         }
         if let Some(&(_, o)) = entry.outs.iter().find(|x| x.0 == hops) {
-            return o;
+            return (o, false);
         }
         let o = local.outcome(LocalOutcome { fwd, ret: None }, i);
         entry.outs.push((hops, o));
-        o
+        (o, false)
     }
 
     fn column(&self, j: usize, cursor: &mut Cursor) -> Column {
@@ -1139,23 +1169,25 @@ impl Ctx<'_> {
         let mut entries: Vec<Entry> = Vec::new();
         let mut buckets: Vec<u64> = Vec::new();
         let mut cells = Vec::with_capacity(n.saturating_sub(1));
+        let mut dirty = Vec::new();
         for i in (0..n).filter(|&i| i != j) {
             let k = cursor.at(self.slots, i, p);
             let hot = &self.slots.hot[k];
-            let o = match hot.rtb {
+            let (o, watched) = match hot.rtb {
                 HOT_WHOLE => self.whole(i, j, &mut local),
                 HOT_DONE => match &self.slots.slots[k] {
                     Slot::Done {
                         verdict,
                         reason,
                         hops,
+                        watched,
                     } => {
                         let fwd = LocalHalf {
                             verdict: *verdict,
                             hops: *hops,
                             detail: local.reason(*reason),
                         };
-                        local.outcome(LocalOutcome { fwd, ret: None }, i)
+                        (local.outcome(LocalOutcome { fwd, ret: None }, i), *watched)
                     }
                     _ => self.whole(i, j, &mut local),
                 },
@@ -1164,15 +1196,25 @@ impl Ctx<'_> {
                     let d = (&mut local.details, &mut buckets);
                     match self.suffix(&mut memo, &mut entries, d, k, hot, class, (i, j)) {
                         Some(e) if self.joins(&entries[e as usize].suffix, k, hot) => {
-                            self.joined(&mut entries[e as usize], hot.hops, (i, j), &mut local)
+                            let entry = &mut entries[e as usize];
+                            // The cold slot is read only when a watch is set.
+                            let shared = self.dp.watch.is_some()
+                                && (entry.suffix.watched
+                                    || matches!(&self.slots.slots[k], Slot::Cut(c, ..) if c.watched));
+                            let (o, reply) = self.joined(entry, hot.hops, (i, j), &mut local);
+                            (o, shared || reply)
                         }
                         _ => self.whole(i, j, &mut local),
                     }
                 }
             };
             cells.push(o);
+            if watched {
+                dirty.push(i as u32);
+            }
         }
         Column {
+            dirty,
             cells,
             outcomes: local.outcomes,
             first: local.first,

@@ -775,6 +775,19 @@ pub fn compute_with_progress(
     }
 }
 
+/// The matrix (fast engine whatever `opts.engine` says) and the cells (source,
+/// destination), row-major, whose walks either way consulted a routing entry `dp`
+/// watches ([`Dataplane::watching`]): with the watch of
+/// [`crate::dataplane::routing_delta`], the only cells that can differ on the changed
+/// dataplane.
+pub fn compute_watched(
+    dp: &Dataplane,
+    model: &Model,
+    opts: &MatrixOptions,
+) -> (Matrix, Vec<(u32, u32)>) {
+    fast::compute_watched(dp, model, opts, &|_| {})
+}
+
 // --- serialisation of the JSON contract ---------------------------------------------------
 
 struct HalfView<'a> {

@@ -466,17 +466,33 @@ fn source_classes(
             v6.push(id)
         }
     }
-    // The active ways of each column (the destination interface sources address).
-    let actives: Vec<(bool, Vec<u32>)> = (0..eps.len())
+    // The active ways of each column (the destination interface sources address): those
+    // with no destination side, and those with a prefix there that contains the address
+    // (one sweep over every destination-side prefix).
+    let mut dst_prefixes: Vec<IpNet> = Vec::new();
+    let mut dst_way: Vec<u32> = Vec::new();
+    let mut always: Vec<u32> = Vec::new();
+    for (k, (dst, _)) in ways.iter().enumerate() {
+        if dst.is_empty() {
+            always.push(k as u32);
+        }
+        for p in dst {
+            dst_prefixes.push(*p);
+            dst_way.push(k as u32);
+        }
+    }
+    let dst_sigs = signatures(&dst_prefixes, &flows.dst);
+    let actives: Vec<(bool, Vec<u32>)> = dst_sigs
         .into_par_iter()
-        .map(|j| {
-            let d = flows.dst[j];
-            let active: Vec<u32> = ways
+        .zip(&flows.dst)
+        .map(|(sig, d)| {
+            let mut active: Vec<u32> = always
                 .iter()
-                .enumerate()
-                .filter(|(_, (dst, _))| dst.is_empty() || dst.iter().any(|p| p.contains(&d)))
-                .map(|(k, _)| k as u32)
+                .copied()
+                .chain(sig.iter().map(|&x| dst_way[x as usize]))
                 .collect();
+            active.sort_unstable();
+            active.dedup();
             (d.is_ipv4(), active)
         })
         .collect();
@@ -492,24 +508,52 @@ fn source_classes(
             })
         })
         .collect();
+    // The ways whose source side contains each source address (`srcs` order), and those
+    // lists numbered: addresses with one list are alike under every set of active ways.
+    let way_srcs: Vec<IpNet> = ways.iter().map(|w| w.1).collect();
+    let in_ways = signatures(&way_srcs, &srcs);
+    let mut list_ids: HashMap<&[u32], u32> = HashMap::new();
+    let mut lists: Vec<&[u32]> = Vec::new();
+    let list_of: Vec<u32> = in_ways
+        .iter()
+        .map(|l| {
+            *list_ids.entry(l.as_slice()).or_insert_with(|| {
+                lists.push(l);
+                lists.len() as u32 - 1
+            })
+        })
+        .collect();
     let sets = set_keys
         .par_iter()
         .map(|(v4dst, active)| {
-            let mut ids: HashMap<(u32, Vec<u32>), u32> = HashMap::new();
-            let cls: Vec<u32> = (0..eps.len())
-                .map(|i| {
-                    let (base, ip) = if *v4dst {
-                        (v4[i], flows.src4[i])
-                    } else {
-                        (v6[i], flows.src6[i])
-                    };
-                    let sig: Vec<u32> = active
+            // A source's signature is the active part of its list, in way order.
+            let mut is_active = vec![false; ways.len()];
+            for &k in active {
+                is_active[k as usize] = true;
+            }
+            let mut sig_ids: foldhash::HashMap<Vec<u32>, u32> = foldhash::HashMap::default();
+            let sig_of: Vec<u32> = lists
+                .iter()
+                .map(|l| {
+                    let sig: Vec<u32> = l
                         .iter()
                         .copied()
-                        .filter(|&k| ways[k as usize].1.contains(&ip))
+                        .filter(|&k| is_active[k as usize])
                         .collect();
+                    let n = sig_ids.len() as u32;
+                    *sig_ids.entry(sig).or_insert(n)
+                })
+                .collect();
+            let mut ids: foldhash::HashMap<(u32, u32), u32> = foldhash::HashMap::default();
+            let cls: Vec<u32> = (0..eps.len())
+                .map(|i| {
+                    let (base, x) = if *v4dst {
+                        (v4[i], 2 * i)
+                    } else {
+                        (v6[i], 2 * i + 1)
+                    };
                     let n = ids.len() as u32;
-                    *ids.entry((base, sig)).or_insert(n)
+                    *ids.entry((base, sig_of[list_of[x] as usize])).or_insert(n)
                 })
                 .collect();
             (ids.len(), cls)

@@ -945,11 +945,28 @@ struct Column {
     /// The sources whose cell's walks consulted a watched routing entry
     /// ([`Dataplane::watching`]), ascending.
     dirty: Vec<u32>,
-    cells: Vec<u32>,
+    cells: Cells,
     outcomes: Vec<LocalOutcome>,
     /// Per local outcome: the first source that has it.
     first: Vec<u32>,
     details: Vec<Detail>,
+}
+
+/// A column's local outcome numbers, one byte each when they fit (a column has few
+/// outcomes: this quarters the memory the columns hold and the transpose reads).
+enum Cells {
+    Small(Vec<u8>),
+    Large(Vec<u32>),
+}
+
+impl Cells {
+    fn new(cells: Vec<u32>, outcomes: usize) -> Cells {
+        if outcomes <= 1 << 8 {
+            Cells::Small(cells.iter().map(|&o| o as u8).collect())
+        } else {
+            Cells::Large(cells)
+        }
+    }
 }
 
 /// A column's interning of outcomes and details.
@@ -1259,7 +1276,7 @@ impl Ctx<'_> {
         }
         Column {
             dirty,
-            cells,
+            cells: Cells::new(cells, local.outcomes.len()),
             outcomes: local.outcomes,
             first: local.first,
             details: local.details.into_details(),
@@ -1335,14 +1352,10 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
             .for_each(|(t, chunk)| {
                 let rows = chunk.len() / m;
                 for (d, col) in columns.iter().enumerate() {
-                    let map = &remap[d];
-                    for r in 0..rows {
-                        let s = t * TILE + r;
-                        if s == d {
-                            continue;
-                        }
-                        let o = col.cells[if s < d { s } else { s - 1 }];
-                        chunk[r * m + if d < s { d } else { d - 1 }] = map[o as usize];
+                    let (rows, map) = (t * TILE..t * TILE + rows, &remap[d]);
+                    match &col.cells {
+                        Cells::Small(v) => transpose(chunk, m, rows, d, v, map),
+                        Cells::Large(v) => transpose(chunk, m, rows, d, v, map),
                     }
                 }
             });
@@ -1354,6 +1367,27 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         cell_outcomes: cells,
         details: details.into_iter().cloned().collect(),
         group_by: opts.group_by,
+    }
+}
+
+/// Write the cells of column `d` (`col`, local numbers mapped by `map`) for the source
+/// rows `rows` into `chunk`, whose first row is `rows.start` (row-major, `m` cells a row,
+/// none for a source to itself).
+fn transpose<T: Copy + Into<u32>>(
+    chunk: &mut [u32],
+    m: usize,
+    rows: std::ops::Range<usize>,
+    d: usize,
+    col: &[T],
+    map: &[u32],
+) {
+    let first = rows.start;
+    for s in rows {
+        if s == d {
+            continue;
+        }
+        let o: u32 = col[if s < d { s } else { s - 1 }].into();
+        chunk[(s - first) * m + if d < s { d } else { d - 1 }] = map[o as usize];
     }
 }
 
@@ -1436,6 +1470,29 @@ mod tests {
                 assert_eq!(f.hash(i, j), flow.symmetric_hash());
             }
         }
+    }
+
+    #[test]
+    fn small_and_large_cells_transpose_alike() {
+        // 3 sources x 3 destinations, column 1 (sources 0 and 2), local numbers 0..300.
+        let local: Vec<u32> = vec![299, 7];
+        let map: Vec<u32> = (0..300).map(|o| o * 2).collect();
+        let small = Cells::new(local.iter().map(|o| o % 256).collect(), 256);
+        let large = Cells::new(local.clone(), 300);
+        assert!(matches!(&small, Cells::Small(v) if v == &[43, 7]));
+        let Cells::Large(v) = &large else {
+            panic!("300 outcomes need 4-byte cells");
+        };
+        let mut got = vec![0u32; 6];
+        transpose(&mut got, 2, 0..3, 1, v, &map);
+        // Row s holds destinations other than s: (0,1) is row 0 col 0, (2,1) row 2 col 1.
+        assert_eq!(got, vec![598, 0, 0, 0, 0, 14]);
+        let Cells::Small(v) = &small else {
+            unreachable!()
+        };
+        let mut got = vec![0u32; 4];
+        transpose(&mut got, 2, 1..3, 1, v, &map);
+        assert_eq!(got, vec![0, 0, 0, 14]);
     }
 
     #[test]

@@ -34,9 +34,15 @@ use crate::dataplane::{Dataplane, Flow};
 use crate::model::{Model, ObjectKind};
 use crate::sim::segment::{self, Cut, Dep, Prefix, Suffix};
 use crate::sim::{summarize, Endpoint, Summary, Verdict};
+use foldhash::HashMapExt;
 use ipnet::IpNet;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::sync::RwLock;
+
+/// The engine's hash maps are look-ups only (nothing iterates them into the output), so
+/// they use a fast hasher.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
 use std::net::IpAddr;
 
 /// Compute the matrix of `model` (compiled as `dp`). Equal to
@@ -96,25 +102,28 @@ pub fn compute_watched(
     };
     // Columns in address order, in chunks: each chunk follows every source's slot with a
     // cursor that only moves forward (no search per cell).
-    let by_pos: Vec<Column> = order
+    // Each column's details also get provisional global numbers as it finishes.
+    let shared = SharedDetails::default();
+    let by_pos: Vec<(Column, Vec<u32>)> = order
         .par_chunks(COLUMN_CHUNK)
         .enumerate()
         .flat_map_iter(|(c, js)| {
             let mut cursor = slots.cursor((c * COLUMN_CHUNK) as u32);
-            let ctx = &ctx;
+            let (ctx, shared) = (&ctx, &shared);
             js.iter().map(move |&j| {
                 let c = ctx.column(j as usize, &mut cursor);
+                let ids = shared.ids(&c.details);
                 progress(1);
-                c
+                (c, ids)
             })
         })
         .collect();
-    let mut columns: Vec<Option<Column>> = (0..eps.len()).map(|_| None).collect();
+    let mut columns: Vec<Option<(Column, Vec<u32>)>> = (0..eps.len()).map(|_| None).collect();
     for (&j, c) in order.iter().zip(by_pos) {
         columns[j as usize] = Some(c);
     }
-    let columns: Vec<Column> = columns.into_iter().flatten().collect();
-    let matrix = assemble(opts, eps, &columns);
+    let (columns, ids): (Vec<Column>, Vec<Vec<u32>>) = columns.into_iter().flatten().unzip();
+    let matrix = assemble(opts, eps, &columns, &ids, &shared.into_details());
     let mut dirty: Vec<(u32, u32)> = columns
         .iter()
         .enumerate()
@@ -531,7 +540,7 @@ fn source_classes(
             for &k in active {
                 is_active[k as usize] = true;
             }
-            let mut sig_ids: foldhash::HashMap<Vec<u32>, u32> = foldhash::HashMap::default();
+            let mut sig_ids: HashMap<Vec<u32>, u32> = HashMap::new();
             let sig_of: Vec<u32> = lists
                 .iter()
                 .map(|l| {
@@ -544,7 +553,7 @@ fn source_classes(
                     *sig_ids.entry(sig).or_insert(n)
                 })
                 .collect();
-            let mut ids: foldhash::HashMap<(u32, u32), u32> = foldhash::HashMap::default();
+            let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
             let cls: Vec<u32> = (0..eps.len())
                 .map(|i| {
                     let (base, x) = if *v4dst {
@@ -967,6 +976,69 @@ impl Cells {
             Cells::Large(cells)
         }
     }
+
+    /// Hint the CPU to fetch the cell of source row `s` into the cache.
+    #[inline]
+    fn prefetch(&self, s: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let p = match self {
+                Cells::Small(v) => v.get(s).map(|x| x as *const u8),
+                Cells::Large(v) => v.get(s).map(|x| x as *const u32 as *const u8),
+            };
+            if let Some(p) = p {
+                // SAFETY: a prefetch is a hint that reads nothing into the program (it
+                // never faults), and SSE, which it requires, is in the x86_64 baseline.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = s;
+    }
+}
+
+/// Every column's details under one provisional number each, given as columns finish (in
+/// any order: [`assemble`] renumbers them by first use).
+#[derive(Default)]
+struct SharedDetails {
+    index: RwLock<HashMap<Detail, u32>>,
+}
+
+impl SharedDetails {
+    /// The numbers of `details`, adding the new ones.
+    fn ids(&self, details: &[Detail]) -> Vec<u32> {
+        {
+            // Columns mostly meet details other columns met: a shared look-up.
+            let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+            let ids: Option<Vec<u32>> = details.iter().map(|d| index.get(d).copied()).collect();
+            if let Some(ids) = ids {
+                return ids;
+            }
+        }
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        details
+            .iter()
+            .map(|d| {
+                if let Some(&x) = index.get(d) {
+                    return x;
+                }
+                let x = index.len() as u32;
+                index.insert(d.clone(), x);
+                x
+            })
+            .collect()
+    }
+
+    /// The details, by number.
+    fn into_details(self) -> Vec<Detail> {
+        let index = self.index.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut out = vec![Detail::default(); index.len()];
+        for (d, x) in index {
+            out[x as usize] = d;
+        }
+        out
+    }
 }
 
 /// A column's interning of outcomes and details.
@@ -1288,7 +1360,16 @@ impl Ctx<'_> {
 /// engine's order (by first use, row-major; forward detail before reply detail), so both
 /// engines give equal matrices: a column's local outcome is first used at (its first
 /// source, the column), and sorting those uses orders them row-major.
-fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) -> Matrix {
+///
+/// `ids`: per column, the provisional global number of each local detail, numbering
+/// `details`.
+fn assemble(
+    opts: &MatrixOptions,
+    eps: Vec<MatrixEndpoint>,
+    columns: &[Column],
+    ids: &[Vec<u32>],
+    details: &[Detail],
+) -> Matrix {
     let n = eps.len();
     let m = n.saturating_sub(1);
     let mut uses: Vec<(u32, u32, u32)> = Vec::new();
@@ -1301,28 +1382,23 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         );
     }
     uses.par_sort_unstable();
-    // Details interned by reference (cloned once each at the end), look-ups only.
-    let mut details: Vec<&Detail> = Vec::new();
-    let mut detail_ids: foldhash::HashMap<&Detail, u32> = foldhash::HashMap::default();
-    let mut detail_map: Vec<Vec<u32>> = columns
-        .iter()
-        .map(|c| vec![u32::MAX; c.details.len()])
-        .collect();
+    // Details numbered by first use: the final number of each provisional one, and the
+    // provisional ones in final order.
+    let mut final_detail = vec![u32::MAX; details.len()];
+    let mut used_details: Vec<u32> = Vec::new();
     let mut remap: Vec<Vec<u32>> = columns.iter().map(|c| vec![0; c.outcomes.len()]).collect();
     let mut outcomes: Vec<CellOutcome> = Vec::new();
-    let mut ids: foldhash::HashMap<CellOutcome, u32> = foldhash::HashMap::default();
+    let mut outcome_ids: HashMap<CellOutcome, u32> = HashMap::new();
     for (_, d, o) in uses {
         let (d, o) = (d as usize, o as usize);
         let col = &columns[d];
-        let map = &mut detail_map[d];
+        let provisional = &ids[d];
         let mut half = |h: LocalHalf| {
-            let g = &mut map[h.detail as usize];
+            let p = provisional[h.detail as usize];
+            let g = &mut final_detail[p as usize];
             if *g == u32::MAX {
-                let detail = &col.details[h.detail as usize];
-                *g = *detail_ids.entry(detail).or_insert_with(|| {
-                    details.push(detail);
-                    details.len() as u32 - 1
-                });
+                *g = used_details.len() as u32;
+                used_details.push(p);
             }
             Half {
                 verdict: h.verdict,
@@ -1336,15 +1412,17 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
             fwd,
             ret: lo.ret.map(half),
         };
-        remap[d][o] = *ids.entry(co).or_insert_with(|| {
+        remap[d][o] = *outcome_ids.entry(co).or_insert_with(|| {
             outcomes.push(co);
             outcomes.len() as u32 - 1
         });
     }
     // Zeroed lazily by the allocator; its pages are first touched in parallel below.
     let mut cells = vec![0u32; n * m];
-    // Transpose in tiles of rows: each column is read in contiguous runs.
-    const TILE: usize = 64;
+    // Transpose in tiles of rows: each column is read in contiguous runs, and a tile's
+    // rows span few enough pages for the TLB.
+    const TILE: usize = 16;
+    const PREFETCH: usize = 8;
     if m > 0 {
         cells
             .par_chunks_mut(TILE * m)
@@ -1352,6 +1430,12 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
             .for_each(|(t, chunk)| {
                 let rows = chunk.len() / m;
                 for (d, col) in columns.iter().enumerate() {
+                    // The column read a few steps ahead is fetched while this one is
+                    // written (each column is a separate allocation: no hardware
+                    // prefetcher sees the next one coming).
+                    if let Some(c) = columns.get(d + PREFETCH) {
+                        c.cells.prefetch(t * TILE);
+                    }
                     let (rows, map) = (t * TILE..t * TILE + rows, &remap[d]);
                     match &col.cells {
                         Cells::Small(v) => transpose(chunk, m, rows, d, v, map),
@@ -1365,7 +1449,10 @@ fn assemble(opts: &MatrixOptions, eps: Vec<MatrixEndpoint>, columns: &[Column]) 
         endpoints: eps,
         outcomes,
         cell_outcomes: cells,
-        details: details.into_iter().cloned().collect(),
+        details: used_details
+            .iter()
+            .map(|&p| details[p as usize].clone())
+            .collect(),
         group_by: opts.group_by,
     }
 }
@@ -1382,12 +1469,14 @@ fn transpose<T: Copy + Into<u32>>(
     map: &[u32],
 ) {
     let first = rows.start;
-    for s in rows {
-        if s == d {
-            continue;
-        }
-        let o: u32 = col[if s < d { s } else { s - 1 }].into();
-        chunk[(s - first) * m + if d < s { d } else { d - 1 }] = map[o as usize];
+    // Sources before `d` (destination cell `d - 1` of their row), then after it.
+    for s in rows.start..rows.end.min(d) {
+        let o: u32 = col[s].into();
+        chunk[(s - first) * m + d - 1] = map[o as usize];
+    }
+    for s in rows.start.max(d + 1)..rows.end {
+        let o: u32 = col[s - 1].into();
+        chunk[(s - first) * m + d] = map[o as usize];
     }
 }
 

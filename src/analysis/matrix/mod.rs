@@ -450,7 +450,8 @@ impl CellOutcome {
 #[derive(Clone, Debug, Default)]
 pub struct DetailInterner {
     details: Vec<Detail>,
-    index: HashMap<Detail, u32>,
+    /// Look-ups only (the order is `details`'), so a fast hasher.
+    index: foldhash::HashMap<Detail, u32>,
 }
 
 impl DetailInterner {

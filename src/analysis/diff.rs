@@ -699,8 +699,10 @@ pub fn diff_models_sharing(
 }
 
 /// The share of a diff's flows up to which the changed side walks only the flows a
-/// routing change can affect, each with the per-pair walk (about a hundred times the cost
-/// of a cell of the fast engine: see BENCHMARKS.md).
+/// routing change can affect, each with the per-pair walk. A per-pair cell costs about a
+/// hundred fast-engine cells (BENCHMARKS.md, matrix), so at this share the walks cost
+/// about half a fast matrix at most, and past it the changed side's full fast matrix is
+/// cheaper.
 pub const INCREMENTAL_SHARE: f64 = 1.0 / 200.0;
 
 /// `table` with the cells `dirty` (source, destination) replaced by what `walk` says.

@@ -11,4 +11,5 @@ pub mod diag;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod rng;
 pub mod sim;

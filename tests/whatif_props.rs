@@ -49,9 +49,10 @@ fn estate(enis: &[usize], propagate: &[bool]) -> Model {
     .expect("generated estate is a valid model")
 }
 
-/// Change `m` by one operation of kind `kind` (0–6 change routing only: a VPC route's
+/// Change `m` by one operation of kind `kind` (0–7 change routing only: a VPC route's
 /// state, a VPC route removed, a VPC route copied to another table, a TGW blackhole
-/// route, a propagation toggled, an association moved, a subnet association moved; 7 a
+/// route, a propagation toggled, an association moved, a subnet association moved, a
+/// blackhole host route to an interface's address that no table had a boundary at; 8 a
 /// security group rule removed), at positions picked by `a` and `b`. Returns whether only
 /// routing changed.
 fn change(m: &mut Model, kind: u8, a: usize, b: usize) -> bool {
@@ -138,6 +139,25 @@ fn change(m: &mut Model, kind: u8, a: usize, b: usize) -> bool {
                 .collect();
             if let Some(&to) = others.get(b % others.len().max(1)) {
                 m.route_tables[to].subnets.push(subnet);
+            }
+        }
+        7 => {
+            let n = m.route_tables.len();
+            let ne = m.network_interfaces.len();
+            let Some(ip) = m.network_interfaces[b % ne.max(1)]
+                .private_ips
+                .first()
+                .copied()
+            else {
+                return true;
+            };
+            let t = &mut m.route_tables[a % n];
+            if let Some(first) = t.routes.first() {
+                let mut r = first.clone();
+                r.destination = Some(ipnet::IpNet::from(ip));
+                r.destination_prefix_list = None;
+                r.state = RouteState::Blackhole;
+                t.routes.push(r);
             }
         }
         _ => {
@@ -262,7 +282,7 @@ proptest! {
         let none = FailureSet::default();
         let before = cell_table(&m, &none, service());
         let base = Dataplane::compile(&m);
-        for kind in 0u8..8 {
+        for kind in 0u8..9 {
             let mut changed = m.clone();
             let routing_only = change(&mut changed, kind, a, b);
             let delta = routing_delta(&base, &Dataplane::compile(&changed));

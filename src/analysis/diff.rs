@@ -526,8 +526,10 @@ fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffRepo
         rank[i] = r as u32;
     }
     let (nb, na) = (before.outcomes.len(), after.outcomes.len());
-    // Per (before, after) outcome pair: 0 not classified yet, 1 unchanged, 2 + kind.
-    let mut kinds: HashMap<(u32, u32), u8> = HashMap::new();
+    // Per (before, after) outcome pair: 0 not classified yet, 1 unchanged, 2 + kind; in a
+    // dense table when the pairs are few enough (a hash lookup per cell would cost more
+    // than the rest of the comparison).
+    let mut kinds = PairCodes::new(nb, na);
     let kind_codes = [
         ChangeKind::Lost,
         ChangeKind::Gained,
@@ -559,7 +561,7 @@ fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffRepo
         let code = match last {
             Some((key, code)) if key == (b, a) => code,
             _ => {
-                let code = *kinds.entry((b, a)).or_insert_with(|| {
+                let code = kinds.get_or_insert_with(b, a, || {
                     match classify(&before.outcomes[b as usize], &after.outcomes[a as usize]) {
                         None => 1,
                         Some(kind) => {
@@ -601,6 +603,41 @@ fn diff_same_endpoints(before: &CellTable, after: &CellTable) -> Option<DiffRepo
         })
         .collect();
     Some(report)
+}
+
+/// A code per pair of outcome numbers (0: none yet): a dense table up to
+/// [`PairCodes::DENSE`] pairs, a hash map beyond.
+enum PairCodes {
+    Dense { na: usize, codes: Vec<u8> },
+    Sparse(HashMap<(u32, u32), u8>),
+}
+
+impl PairCodes {
+    const DENSE: usize = 1 << 24;
+
+    fn new(nb: usize, na: usize) -> PairCodes {
+        match nb.checked_mul(na) {
+            Some(k) if k <= Self::DENSE => PairCodes::Dense {
+                na,
+                codes: vec![0; k],
+            },
+            _ => PairCodes::Sparse(HashMap::new()),
+        }
+    }
+
+    /// The code of (`b`, `a`), computed by `f` on first use.
+    fn get_or_insert_with(&mut self, b: u32, a: u32, f: impl FnOnce() -> u8) -> u8 {
+        match self {
+            PairCodes::Dense { na, codes } => {
+                let c = &mut codes[b as usize * *na + a as usize];
+                if *c == 0 {
+                    *c = f();
+                }
+                *c
+            }
+            PairCodes::Sparse(m) => *m.entry((b, a)).or_insert_with(f),
+        }
+    }
 }
 
 /// Diff two environments (each with its own failure set) for one service.
@@ -662,8 +699,10 @@ pub fn diff_models_sharing(
 }
 
 /// The share of a diff's flows up to which the changed side walks only the flows a
-/// routing change can affect, each with the per-pair walk (about a hundred times the cost
-/// of a cell of the fast engine: see BENCHMARKS.md).
+/// routing change can affect, each with the per-pair walk. A per-pair cell costs about a
+/// hundred fast-engine cells (BENCHMARKS.md, matrix), so at this share the walks cost
+/// about half a fast matrix at most, and past it the changed side's full fast matrix is
+/// cheaper.
 pub const INCREMENTAL_SHARE: f64 = 1.0 / 200.0;
 
 /// `table` with the cells `dirty` (source, destination) replaced by what `walk` says.
@@ -678,11 +717,14 @@ fn patched(
         .map(|&(i, j)| walk(i as usize, j as usize))
         .collect();
     let mut after = table.clone();
+    let mut ids: HashMap<PathOutcome, u32> = HashMap::new();
     for (&(i, j), o) in dirty.iter().zip(fresh) {
         let k = i as usize * n + j as usize;
         if after.outcomes[after.cells[k] as usize] != o {
-            after.cells[k] = after.outcomes.len() as u32;
-            after.outcomes.push(o);
+            after.cells[k] = *ids.entry(o).or_insert_with_key(|o| {
+                after.outcomes.push(o.clone());
+                after.outcomes.len() as u32 - 1
+            });
         }
     }
     after

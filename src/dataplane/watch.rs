@@ -12,56 +12,60 @@
 use super::lpm::Lpm;
 use super::Dataplane;
 use crate::model::{Model, TransitGatewayAttachment};
+use ipnet::IpNet;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// Routing entries of a dataplane, by index, that a walk reports consulting
 /// ([`Dataplane::watching`]; the walk's `watched` flag).
+///
+/// A route table is watched per prefix: a longest-prefix lookup of an address that no
+/// changed prefix contains finds the same route in both tables (every prefix containing
+/// it is unchanged), so only lookups of addresses inside a changed prefix count.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Watch {
     /// Subnets whose route table (association, or the main table) differs.
     pub subnets: Vec<bool>,
-    /// VPC route tables whose effective routes differ.
-    pub route_tables: Vec<bool>,
+    /// Per VPC route table: the prefixes whose effective route differs (added, removed
+    /// or changed).
+    pub route_tables: Vec<Vec<IpNet>>,
     /// Transit gateway attachments whose associated route table differs.
     pub attachments: Vec<bool>,
-    /// Transit gateway route tables whose effective routes differ.
-    pub tgw_route_tables: Vec<bool>,
-    /// On-premises sites whose learned routes (what AWS advertises) differ.
-    pub sites: Vec<bool>,
+    /// Per transit gateway route table: the prefixes whose effective route differs.
+    pub tgw_route_tables: Vec<Vec<IpNet>>,
+    /// Per on-premises site: the prefixes whose learned route (what AWS advertises)
+    /// differs.
+    pub sites: Vec<Vec<IpNet>>,
 }
 
 impl Watch {
     /// Whether nothing is watched (the two dataplanes route alike).
     pub fn is_empty(&self) -> bool {
-        [
-            &self.subnets,
-            &self.route_tables,
-            &self.attachments,
-            &self.tgw_route_tables,
-            &self.sites,
-        ]
-        .iter()
-        .all(|v| !v.contains(&true))
+        self.count() == 0
     }
 
-    /// How many entries are watched.
+    /// How many entries are watched (subnets, attachments, and changed prefixes).
     pub fn count(&self) -> usize {
-        [
-            &self.subnets,
-            &self.route_tables,
-            &self.attachments,
-            &self.tgw_route_tables,
-            &self.sites,
-        ]
-        .iter()
-        .map(|v| v.iter().filter(|b| **b).count())
-        .sum()
+        let flags = |v: &[bool]| v.iter().filter(|b| **b).count();
+        let prefixes = |v: &[Vec<IpNet>]| v.iter().map(Vec::len).sum::<usize>();
+        flags(&self.subnets)
+            + flags(&self.attachments)
+            + prefixes(&self.route_tables)
+            + prefixes(&self.tgw_route_tables)
+            + prefixes(&self.sites)
     }
 }
 
 /// Whether `v` holds `true` at `i`.
 pub(crate) fn hit(v: &[bool], i: usize) -> bool {
     v.get(i).copied().unwrap_or(false)
+}
+
+/// Whether a changed prefix of table `i` of `v` contains `dst`.
+pub(crate) fn hit_prefix(v: &[Vec<IpNet>], i: usize, dst: IpAddr) -> bool {
+    v.get(i)
+        .is_some_and(|ps| ps.iter().any(|p| p.contains(&dst)))
 }
 
 /// The routing entries in which `changed` differs from `base`, when routing is all that
@@ -80,11 +84,11 @@ pub fn routing_delta(base: &Dataplane, changed: &Dataplane) -> Option<Watch> {
     fn tables<T: PartialEq + Sync + Send>(
         a: &[impl std::ops::Deref<Target = Lpm<T>> + Sync],
         b: &[impl std::ops::Deref<Target = Lpm<T>> + Sync],
-    ) -> Option<Vec<bool>> {
+    ) -> Option<Vec<Vec<IpNet>>> {
         (a.len() == b.len()).then(|| {
             a.par_iter()
                 .zip(b)
-                .map(|(x, y)| x.entries() != y.entries())
+                .map(|(x, y)| changed_prefixes(x, y))
                 .collect()
         })
     }
@@ -95,6 +99,25 @@ pub fn routing_delta(base: &Dataplane, changed: &Dataplane) -> Option<Watch> {
         tgw_route_tables: tables(&base.tgw_routes, &changed.tgw_routes)?,
         sites: tables(&base.site_routes, &changed.site_routes)?,
     })
+}
+
+/// The prefixes whose entry differs between `a` and `b` (in one of them only, or with
+/// different routes), in prefix order.
+fn changed_prefixes<T: PartialEq>(a: &Lpm<T>, b: &Lpm<T>) -> Vec<IpNet> {
+    let (ea, eb) = (a.entries(), b.entries());
+    if ea == eb {
+        return Vec::new();
+    }
+    let ma: BTreeMap<IpNet, &T> = ea.into_iter().collect();
+    let mb: BTreeMap<IpNet, &T> = eb.into_iter().collect();
+    let mut out: Vec<IpNet> = ma
+        .iter()
+        .filter(|(p, v)| mb.get(*p) != Some(*v))
+        .map(|(p, _)| *p)
+        .collect();
+    out.extend(mb.keys().filter(|p| !ma.contains_key(*p)));
+    out.sort_unstable();
+    out
 }
 
 /// References to plain tables, as the deref-able items [`routing_delta`] compares.
@@ -227,7 +250,12 @@ mod tests {
         }
         let w = delta(&m, &c).expect("routing only");
         assert_eq!(w.count(), 1);
-        assert!(w.route_tables[rt]);
+        let p = c.route_tables[rt]
+            .routes
+            .iter()
+            .find(|r| r.state == RouteState::Blackhole)
+            .and_then(|r| r.destination);
+        assert_eq!(w.route_tables[rt], p.into_iter().collect::<Vec<_>>());
     }
 
     #[test]
@@ -249,7 +277,7 @@ mod tests {
         c.transit_gateway_attachments[k].association = Some(other);
         let w = delta(&m, &c).expect("routing only");
         assert!(w.attachments[k]);
-        assert!(w.route_tables.iter().all(|b| !b));
+        assert!(w.route_tables.iter().all(Vec::is_empty));
     }
 
     #[test]

@@ -34,6 +34,7 @@ use crate::model::{
     Subnet, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
     TransitGatewayRouteTable, Vpc, VpnRouting,
 };
+pub use crate::rng::SplitMix64;
 use ipnet::{IpNet, Ipv4Net};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -69,55 +70,6 @@ impl Default for SyntheticOptions {
 /// Most workload VPCs: each environment's /10 holds 4,096 /22s, and workload VPCs are spread
 /// round-robin over the three environments.
 pub const MAX_VPCS: usize = 12_000;
-
-/// A small deterministic PRNG (SplitMix64, Steele et al. 2014). Not cryptographic.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`; 0 when `n == 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            return 0;
-        }
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// True with probability `num / den`.
-    pub fn chance(&mut self, num: u64, den: u64) -> bool {
-        den > 0 && self.next_u64() % den < num
-    }
-
-    /// `len` lowercase hex digits (for AWS-style ids).
-    pub fn hex(&mut self, len: usize) -> String {
-        let mut s = String::with_capacity(len);
-        while s.len() < len {
-            let v = self.next_u64();
-            for i in 0..16 {
-                if s.len() == len {
-                    break;
-                }
-                let d = ((v >> (i * 4)) & 0xf) as u32;
-                s.push(char::from_digit(d, 16).unwrap_or('0'));
-            }
-        }
-        s
-    }
-}
 
 /// Check the options; the message names the flag at fault.
 pub fn check_options(o: &SyntheticOptions) -> Result<(), String> {

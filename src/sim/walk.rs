@@ -13,7 +13,7 @@
 //! [RA] Reachability Analyzer explanation codes (vpc/latest/reachability/explanation-codes.html).
 
 use super::{Endpoint, Hop, Verdict};
-use crate::dataplane::watch::{hit, Watch};
+use crate::dataplane::watch::{hit, hit_prefix, Watch};
 use crate::dataplane::{Dataplane, Flow, Owner, SiteConnection, Target};
 use crate::model::{AttachmentType, NatConnectivity, ObjectKind, Protocol};
 use std::net::IpAddr;
@@ -219,6 +219,14 @@ impl<'a> Walk<'a> {
     fn consult(&mut self, pick: fn(&Watch) -> &[bool], i: usize) {
         if let Some(w) = &self.dp.watch {
             self.watched |= hit(pick(w), i);
+        }
+    }
+
+    /// Note that the walk looks the packet's destination up in table `i` of the tables
+    /// `pick` chooses from the dataplane's watch, if it has one.
+    fn consult_lookup(&mut self, pick: fn(&Watch) -> &[Vec<ipnet::IpNet>], i: usize) {
+        if let Some(w) = &self.dp.watch {
+            self.watched |= hit_prefix(pick(w), i, self.pkt.dst);
         }
     }
 
@@ -470,7 +478,7 @@ impl<'a> Walk<'a> {
         let Some(s) = dp.model.onprem_sites.get(site) else {
             return Err((Verdict::Unreachable, "UNKNOWN_RESOURCE"));
         };
-        self.consult(|w| &w.sites, site);
+        self.consult_lookup(|w| &w.sites, site);
         let Some((p, r)) = dp
             .site_routes
             .get(site)
@@ -643,7 +651,7 @@ impl<'a> Walk<'a> {
     /// Look `dst` up in VPC route table `rt` and follow the route.
     fn route_in_table(&mut self, rt: usize, from: Option<usize>, vpc: usize, via: Via) -> Outcome {
         let dp = self.dp;
-        self.consult(|w| &w.route_tables, rt);
+        self.consult_lookup(|w| &w.route_tables, rt);
         let t = &dp.model.route_tables[rt];
         let az = from.map(|s| dp.model.subnets[s].az.clone());
         let acct = self.vpc_account(vpc);
@@ -1755,7 +1763,7 @@ impl<'a> Walk<'a> {
     /// Look the packet up in transit gateway route table `rtb` and follow the route.
     fn tgw_route_table(&mut self, rtb: usize, az: Option<String>) -> Outcome {
         let dp = self.dp;
-        self.consult(|w| &w.tgw_route_tables, rtb);
+        self.consult_lookup(|w| &w.tgw_route_tables, rtb);
         let trt = &dp.model.transit_gateway_route_tables[rtb];
         let acct = dp
             .index

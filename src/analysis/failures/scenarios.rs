@@ -2,33 +2,8 @@
 //! budget a seeded deterministic sample of pairs; and the slices `--shard I/N` runs.
 
 use super::components::Component;
+use crate::rng::SplitMix64;
 use std::collections::BTreeSet;
-
-/// A deterministic pseudo-random generator (SplitMix64): the same seed gives the same
-/// sample on every machine, so shards of one sweep agree on the scenario list.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// Seeded generator.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
 
 /// The scenario list: each scenario is a sorted list of component names.
 ///
@@ -57,8 +32,8 @@ pub fn scenarios(
             } else {
                 let mut rng = SplitMix64::new(seed);
                 while pairs.len() < budget {
-                    let i = rng.below(n as u64) as usize;
-                    let j = rng.below(n as u64) as usize;
+                    let i = rng.below(n);
+                    let j = rng.below(n);
                     if i != j {
                         pairs.insert((i.min(j), i.max(j)));
                     }

@@ -636,10 +636,16 @@ fn vpc_prefixes(dp: &Dataplane, m: &Model) -> Vec<Vec<IpNet>> {
         .enumerate()
         .map(|(rt, t)| {
             let v = dp.index.get_kind(&t.vpc, ObjectKind::Vpc);
-            let ps = match v {
+            let mut ps: Vec<IpNet> = match v {
                 Some(_) => dp.vpc_routes(rt).into_iter().map(|(p, _)| p).collect(),
                 None => Vec::new(),
             };
+            // A watched table's changed prefixes are boundaries too (one added on the
+            // changed side is not among this table's), so that every destination of a
+            // run consults the same watched prefixes as the run's prefix walk.
+            if let Some(w) = &dp.watch {
+                ps.extend(w.route_tables.get(rt).into_iter().flatten().copied());
+            }
             (v, ps)
         })
         .collect();

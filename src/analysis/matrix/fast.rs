@@ -68,26 +68,32 @@ pub fn compute_watched(
     let eps = endpoints(model, opts.group_by);
     let flows = Flows::new(model, &eps, opts);
     let l = hash_modulus(dp, model);
-    let classes = source_classes(dp, model, &eps, &flows, opts);
-    // Destinations sorted by address (ties by index): runs of one interval are contiguous.
-    let mut order: Vec<u32> = (0..eps.len() as u32).collect();
-    order.sort_by_key(|&j| (addr_key(eps[j as usize].endpoint.ip()), j));
-    let keys: Vec<(u8, u128)> = order
-        .iter()
-        .map(|&j| addr_key(eps[j as usize].endpoint.ip()))
-        .collect();
-    let mut pos = vec![0u32; eps.len()];
-    for (p, &j) in order.iter().enumerate() {
-        pos[j as usize] = p as u32;
-    }
-    let vpc_prefixes = vpc_prefixes(dp, model);
-    let sources: Vec<SourcePrefix> = (0..eps.len())
-        .into_par_iter()
-        .map(|i| source_prefix(dp, model, &eps, &flows, &vpc_prefixes, &order, &keys, i))
-        .collect();
-    let mut sources = sources;
-    let (n_rtbs, n_azs) = number_cuts(&mut sources);
-    let slots = Slots::new(sources);
+    // Source classes and prefix slots are independent: each one's serial steps overlap
+    // the other's parallel ones.
+    let (classes, (pos, order, slots, n_rtbs, n_azs)) = rayon::join(
+        || source_classes(dp, model, &eps, &flows, opts),
+        || {
+            // Destinations sorted by address (ties by index): runs of one interval are
+            // contiguous.
+            let mut order: Vec<u32> = (0..eps.len() as u32).collect();
+            order.sort_by_key(|&j| (addr_key(eps[j as usize].endpoint.ip()), j));
+            let keys: Vec<(u8, u128)> = order
+                .iter()
+                .map(|&j| addr_key(eps[j as usize].endpoint.ip()))
+                .collect();
+            let mut pos = vec![0u32; eps.len()];
+            for (p, &j) in order.iter().enumerate() {
+                pos[j as usize] = p as u32;
+            }
+            let vpc_prefixes = vpc_prefixes(dp, model);
+            let mut sources: Vec<SourcePrefix> = (0..eps.len())
+                .into_par_iter()
+                .map(|i| source_prefix(dp, model, &eps, &flows, &vpc_prefixes, &order, &keys, i))
+                .collect();
+            let (n_rtbs, n_azs) = number_cuts(&mut sources);
+            (pos, order, Slots::new(sources), n_rtbs, n_azs)
+        },
+    );
     let ctx = Ctx {
         dp,
         eps: &eps,

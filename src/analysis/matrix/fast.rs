@@ -306,35 +306,33 @@ impl HashSide {
     }
 }
 
-/// `a % d` for a fixed divisor `d` by multiplications instead of a division (Lemire,
-/// Kaser and Kurz, "Faster Remainder by Direct Computation", 2019: with
-/// `m = ceil(2^128 / d)`, `a % d` is the high part of `(m * a mod 2^128) * d`, for every
-/// 64-bit `a` and `d`).
+/// `a % d` for a fixed divisor `d` by multiplication instead of division (Barrett
+/// reduction): with `m = floor((2^64 - 1) / d)`, the estimate `q = (a * m) >> 64` is
+/// the quotient or one less (`a * m / 2^64 > a / d - 1` as `a < 2^64`), so `a - q * d`
+/// is below `2d` and one conditional subtraction gives the remainder.
 #[derive(Clone, Copy)]
 struct FastMod {
     d: u64,
-    /// `ceil(2^128 / d)` modulo 2^128 (0 for `d` = 1, where every remainder is 0).
-    m: u128,
+    m: u64,
 }
 
 impl FastMod {
     /// `d` must not be 0.
     fn new(d: u64) -> FastMod {
         debug_assert!(d > 0);
-        FastMod {
-            d,
-            m: (u128::MAX / u128::from(d.max(1))).wrapping_add(1),
-        }
+        let d = d.max(1);
+        FastMod { d, m: u64::MAX / d }
     }
 
     #[inline]
     fn rem(self, a: u64) -> u64 {
-        let low = self.m.wrapping_mul(u128::from(a));
-        let d = u128::from(self.d);
-        // The top 64 bits of the 192-bit product `low * d`.
-        let lo = u128::from(low as u64) * d;
-        let hi = (low >> 64) * d;
-        ((hi + (lo >> 64)) >> 64) as u64
+        let q = ((u128::from(a) * u128::from(self.m)) >> 64) as u64;
+        let r = a - q * self.d;
+        if r >= self.d {
+            r - self.d
+        } else {
+            r
+        }
     }
 }
 

@@ -153,6 +153,12 @@ pub fn compute_watched(
         .flat_map(|(j, c)| c.dirty.iter().map(move |&i| (i, j as u32)))
         .collect();
     dirty.sort_unstable();
+    // The columns and the prefix slots hold many small allocations: free them in
+    // parallel rather than one by one on return.
+    rayon::join(
+        || columns.into_par_iter().with_min_len(64).for_each(drop),
+        || slots.slots.into_par_iter().with_min_len(256).for_each(drop),
+    );
     (matrix, dirty)
 }
 

@@ -68,26 +68,32 @@ pub fn compute_watched(
     let eps = endpoints(model, opts.group_by);
     let flows = Flows::new(model, &eps, opts);
     let l = hash_modulus(dp, model);
-    let classes = source_classes(dp, model, &eps, &flows, opts);
-    // Destinations sorted by address (ties by index): runs of one interval are contiguous.
-    let mut order: Vec<u32> = (0..eps.len() as u32).collect();
-    order.sort_by_key(|&j| (addr_key(eps[j as usize].endpoint.ip()), j));
-    let keys: Vec<(u8, u128)> = order
-        .iter()
-        .map(|&j| addr_key(eps[j as usize].endpoint.ip()))
-        .collect();
-    let mut pos = vec![0u32; eps.len()];
-    for (p, &j) in order.iter().enumerate() {
-        pos[j as usize] = p as u32;
-    }
-    let vpc_prefixes = vpc_prefixes(dp, model);
-    let sources: Vec<SourcePrefix> = (0..eps.len())
-        .into_par_iter()
-        .map(|i| source_prefix(dp, model, &eps, &flows, &vpc_prefixes, &order, &keys, i))
-        .collect();
-    let mut sources = sources;
-    let (n_rtbs, n_azs) = number_cuts(&mut sources);
-    let slots = Slots::new(sources);
+    // Source classes and prefix slots are independent: each one's serial steps overlap
+    // the other's parallel ones.
+    let (classes, (pos, order, slots, n_rtbs, n_azs)) = rayon::join(
+        || source_classes(dp, model, &eps, &flows, opts),
+        || {
+            // Destinations sorted by address (ties by index): runs of one interval are
+            // contiguous.
+            let mut order: Vec<u32> = (0..eps.len() as u32).collect();
+            order.sort_by_key(|&j| (addr_key(eps[j as usize].endpoint.ip()), j));
+            let keys: Vec<(u8, u128)> = order
+                .iter()
+                .map(|&j| addr_key(eps[j as usize].endpoint.ip()))
+                .collect();
+            let mut pos = vec![0u32; eps.len()];
+            for (p, &j) in order.iter().enumerate() {
+                pos[j as usize] = p as u32;
+            }
+            let vpc_prefixes = vpc_prefixes(dp, model);
+            let mut sources: Vec<SourcePrefix> = (0..eps.len())
+                .into_par_iter()
+                .map(|i| source_prefix(dp, model, &eps, &flows, &vpc_prefixes, &order, &keys, i))
+                .collect();
+            let (n_rtbs, n_azs) = number_cuts(&mut sources);
+            (pos, order, Slots::new(sources), n_rtbs, n_azs)
+        },
+    );
     let ctx = Ctx {
         dp,
         eps: &eps,
@@ -103,16 +109,32 @@ pub fn compute_watched(
     // Columns in address order, in chunks: each chunk follows every source's slot with a
     // cursor that only moves forward (no search per cell).
     // Each column's details also get provisional global numbers as it finishes.
-    let shared = SharedDetails::default();
+    // So do its outcomes (with those detail numbers).
+    let shared_details: Shared<Detail> = Shared::default();
+    let shared_outcomes: Shared<CellOutcome> = Shared::default();
     let by_pos: Vec<(Column, Vec<u32>)> = order
         .par_chunks(COLUMN_CHUNK)
         .enumerate()
         .flat_map_iter(|(c, js)| {
             let mut cursor = slots.cursor((c * COLUMN_CHUNK) as u32);
-            let (ctx, shared) = (&ctx, &shared);
+            let (ctx, shared_details, shared_outcomes) = (&ctx, &shared_details, &shared_outcomes);
             js.iter().map(move |&j| {
                 let c = ctx.column(j as usize, &mut cursor);
-                let ids = shared.ids(&c.details);
+                let ids = shared_details.ids(&c.details);
+                let half = |h: LocalHalf| Half {
+                    verdict: h.verdict,
+                    hops: h.hops,
+                    detail: ids[h.detail as usize],
+                };
+                let outcomes: Vec<CellOutcome> = c
+                    .outcomes
+                    .iter()
+                    .map(|o| CellOutcome {
+                        fwd: half(o.fwd),
+                        ret: o.ret.map(half),
+                    })
+                    .collect();
+                let ids = shared_outcomes.ids(&outcomes);
                 progress(1);
                 (c, ids)
             })
@@ -123,7 +145,8 @@ pub fn compute_watched(
         columns[j as usize] = Some(c);
     }
     let (columns, ids): (Vec<Column>, Vec<Vec<u32>>) = columns.into_iter().flatten().unzip();
-    let matrix = assemble(opts, eps, &columns, &ids, &shared.into_details());
+    let provisional = (shared_outcomes.into_keys(), shared_details.into_keys());
+    let matrix = assemble(opts, eps, &columns, &ids, provisional);
     let mut dirty: Vec<(u32, u32)> = columns
         .iter()
         .enumerate()
@@ -1004,46 +1027,52 @@ impl Cells {
     }
 }
 
-/// Every column's details under one provisional number each, given as columns finish (in
-/// any order: [`assemble`] renumbers them by first use).
-#[derive(Default)]
-struct SharedDetails {
-    index: RwLock<HashMap<Detail, u32>>,
+/// Every column's details (or outcomes) under one provisional number each, given as
+/// columns finish (in any order: [`assemble`] renumbers them by first use).
+struct Shared<K> {
+    index: RwLock<HashMap<K, u32>>,
 }
 
-impl SharedDetails {
-    /// The numbers of `details`, adding the new ones.
-    fn ids(&self, details: &[Detail]) -> Vec<u32> {
+impl<K> Default for Shared<K> {
+    fn default() -> Self {
+        Shared {
+            index: RwLock::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Clone + Eq + std::hash::Hash> Shared<K> {
+    /// The numbers of `keys`, adding the new ones.
+    fn ids(&self, keys: &[K]) -> Vec<u32> {
         {
-            // Columns mostly meet details other columns met: a shared look-up.
+            // Columns mostly meet keys other columns met: a shared look-up.
             let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-            let ids: Option<Vec<u32>> = details.iter().map(|d| index.get(d).copied()).collect();
+            let ids: Option<Vec<u32>> = keys.iter().map(|k| index.get(k).copied()).collect();
             if let Some(ids) = ids {
                 return ids;
             }
         }
         let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
-        details
-            .iter()
-            .map(|d| {
-                if let Some(&x) = index.get(d) {
+        keys.iter()
+            .map(|k| {
+                if let Some(&x) = index.get(k) {
                     return x;
                 }
                 let x = index.len() as u32;
-                index.insert(d.clone(), x);
+                index.insert(k.clone(), x);
                 x
             })
             .collect()
     }
 
-    /// The details, by number.
-    fn into_details(self) -> Vec<Detail> {
+    /// The keys, by number.
+    fn into_keys(self) -> Vec<K> {
         let index = self.index.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut out = vec![Detail::default(); index.len()];
-        for (d, x) in index {
-            out[x as usize] = d;
+        let mut out: Vec<Option<K>> = vec![None; index.len()];
+        for (k, x) in index {
+            out[x as usize] = Some(k);
         }
-        out
+        out.into_iter().flatten().collect()
     }
 }
 
@@ -1365,64 +1394,60 @@ impl Ctx<'_> {
 /// Assemble the cells row-major. Outcomes and details are numbered in the per-pair
 /// engine's order (by first use, row-major; forward detail before reply detail), so both
 /// engines give equal matrices: a column's local outcome is first used at (its first
-/// source, the column), and sorting those uses orders them row-major.
+/// source, the column), so an outcome's first use is the least of those over the
+/// columns; details are then first used in the order of the outcomes that hold them.
 ///
-/// `ids`: per column, the provisional global number of each local detail, numbering
-/// `details`.
+/// `ids`: per column, the provisional number of each local outcome, numbering
+/// `outcomes`, whose details are provisional numbers into `details`.
 fn assemble(
     opts: &MatrixOptions,
     eps: Vec<MatrixEndpoint>,
     columns: &[Column],
     ids: &[Vec<u32>],
-    details: &[Detail],
+    (provisional, details): (Vec<CellOutcome>, Vec<Detail>),
 ) -> Matrix {
     let n = eps.len();
     let m = n.saturating_sub(1);
-    let mut uses: Vec<(u32, u32, u32)> = Vec::new();
-    for (d, c) in columns.iter().enumerate() {
-        uses.extend(
-            c.first
-                .iter()
-                .enumerate()
-                .map(|(o, &s)| (s, d as u32, o as u32)),
-        );
+    let mut first_use = vec![(u32::MAX, u32::MAX); provisional.len()];
+    for (d, (c, ids)) in columns.iter().zip(ids).enumerate() {
+        for (&s, &p) in c.first.iter().zip(ids) {
+            let u = &mut first_use[p as usize];
+            *u = (*u).min((s, d as u32));
+        }
     }
-    uses.par_sort_unstable();
+    // A cell has one outcome: no two outcomes share a first use.
+    let mut used: Vec<u32> = (0..provisional.len() as u32)
+        .filter(|&p| first_use[p as usize].0 != u32::MAX)
+        .collect();
+    used.sort_unstable_by_key(|&p| first_use[p as usize]);
     // Details numbered by first use: the final number of each provisional one, and the
     // provisional ones in final order.
     let mut final_detail = vec![u32::MAX; details.len()];
     let mut used_details: Vec<u32> = Vec::new();
-    let mut remap: Vec<Vec<u32>> = columns.iter().map(|c| vec![0; c.outcomes.len()]).collect();
-    let mut outcomes: Vec<CellOutcome> = Vec::new();
-    let mut outcome_ids: HashMap<CellOutcome, u32> = HashMap::new();
-    for (_, d, o) in uses {
-        let (d, o) = (d as usize, o as usize);
-        let col = &columns[d];
-        let provisional = &ids[d];
-        let mut half = |h: LocalHalf| {
-            let p = provisional[h.detail as usize];
-            let g = &mut final_detail[p as usize];
+    let mut final_outcome = vec![u32::MAX; provisional.len()];
+    let mut outcomes: Vec<CellOutcome> = Vec::with_capacity(used.len());
+    for &p in &used {
+        let mut half = |h: Half| {
+            let g = &mut final_detail[h.detail as usize];
             if *g == u32::MAX {
                 *g = used_details.len() as u32;
-                used_details.push(p);
+                used_details.push(h.detail);
             }
-            Half {
-                verdict: h.verdict,
-                hops: h.hops,
-                detail: *g,
-            }
+            Half { detail: *g, ..h }
         };
-        let lo = col.outcomes[o];
-        let fwd = half(lo.fwd);
+        let co = provisional[p as usize];
+        let fwd = half(co.fwd);
         let co = CellOutcome {
             fwd,
-            ret: lo.ret.map(half),
+            ret: co.ret.map(half),
         };
-        remap[d][o] = *outcome_ids.entry(co).or_insert_with(|| {
-            outcomes.push(co);
-            outcomes.len() as u32 - 1
-        });
+        final_outcome[p as usize] = outcomes.len() as u32;
+        outcomes.push(co);
     }
+    let remap: Vec<Vec<u32>> = ids
+        .iter()
+        .map(|ids| ids.iter().map(|&p| final_outcome[p as usize]).collect())
+        .collect();
     // Zeroed lazily by the allocator; its pages are first touched in parallel below.
     let mut cells = vec![0u32; n * m];
     // Transpose in tiles of rows: each column is read in contiguous runs, and a tile's

@@ -281,25 +281,38 @@ impl Serialize for MatrixEndpoint {
 }
 
 /// Subnets, VPCs and accounts by name (the first of a name, as a linear search finds it).
+/// Look-ups only, so a fast hasher.
 struct Names<'a> {
-    subnets: HashMap<&'a str, usize>,
-    vpcs: HashMap<&'a str, usize>,
-    accounts: HashMap<&'a str, usize>,
+    subnets: foldhash::HashMap<&'a str, usize>,
+    vpcs: foldhash::HashMap<&'a str, usize>,
+    accounts: foldhash::HashMap<&'a str, usize>,
 }
 
 impl<'a> Names<'a> {
     fn new(m: &'a Model) -> Names<'a> {
-        fn first<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-            let mut out = HashMap::new();
+        fn first<'a>(
+            names: impl ExactSizeIterator<Item = &'a str>,
+        ) -> foldhash::HashMap<&'a str, usize> {
+            use foldhash::HashMapExt;
+            let mut out = foldhash::HashMap::with_capacity(names.len());
             for (k, n) in names.enumerate() {
                 out.entry(n).or_insert(k);
             }
             out
         }
+        let (subnets, (vpcs, accounts)) = rayon::join(
+            || first(m.subnets.iter().map(|s| s.name.as_str())),
+            || {
+                rayon::join(
+                    || first(m.vpcs.iter().map(|v| v.name.as_str())),
+                    || first(m.accounts.iter().map(|a| a.name.as_str())),
+                )
+            },
+        );
         Names {
-            subnets: first(m.subnets.iter().map(|s| s.name.as_str())),
-            vpcs: first(m.vpcs.iter().map(|v| v.name.as_str())),
-            accounts: first(m.accounts.iter().map(|a| a.name.as_str())),
+            subnets,
+            vpcs,
+            accounts,
         }
     }
 }

@@ -42,28 +42,53 @@ fn ports_match(ranges: &[PortRange], port: u16) -> bool {
     ranges.is_empty() || ranges.iter().any(|r| r.contains(port))
 }
 
+/// A firewall policy's rule groups in evaluation order, resolved once per dataplane
+/// ([`Dataplane::policy_plans`]): group indices by priority (then as listed), and each
+/// stateless group's rules by priority (then as written).
+#[derive(Debug, Default)]
+pub(crate) struct PolicyPlan {
+    stateless: Vec<(usize, Vec<usize>)>,
+    stateful: Vec<usize>,
+}
+
 impl Dataplane {
-    fn ordered_groups<'a>(
-        &'a self,
-        refs: &'a [crate::model::RuleGroupReference],
-    ) -> Vec<&'a RuleGroup> {
-        let mut v: Vec<(u32, usize, &RuleGroup)> = refs
+    /// Rule group indices of `refs` by priority (lowest first), ties in listing order.
+    fn ordered_groups(&self, refs: &[crate::model::RuleGroupReference]) -> Vec<usize> {
+        let mut v: Vec<(u32, usize, usize)> = refs
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 self.index
                     .get_kind(&r.rule_group, crate::model::ObjectKind::RuleGroup)
-                    .map(|g| {
-                        (
-                            r.priority.unwrap_or(u32::MAX),
-                            i,
-                            &self.model.rule_groups[g],
-                        )
-                    })
+                    .map(|g| (r.priority.unwrap_or(u32::MAX), i, g))
             })
             .collect();
         v.sort_by_key(|(p, i, _)| (*p, *i));
         v.into_iter().map(|(_, _, g)| g).collect()
+    }
+
+    /// Every policy's [`PolicyPlan`], built on first use (evaluation looks groups up by
+    /// name and sorts rules once, not per packet).
+    fn policy_plans(&self) -> &[PolicyPlan] {
+        self.policy_plans.get_or_init(|| {
+            self.model
+                .firewall_policies
+                .iter()
+                .map(|p| PolicyPlan {
+                    stateless: self
+                        .ordered_groups(&p.stateless_rule_groups)
+                        .into_iter()
+                        .map(|g| {
+                            let rules = &self.model.rule_groups[g].stateless_rules;
+                            let mut order: Vec<usize> = (0..rules.len()).collect();
+                            order.sort_by_key(|&r| rules[r].priority);
+                            (g, order)
+                        })
+                        .collect(),
+                    stateful: self.ordered_groups(&p.stateful_rule_groups),
+                })
+                .collect()
+        })
     }
 
     /// Evaluate `policy` (index) for a packet that starts a flow.
@@ -75,7 +100,7 @@ impl Dataplane {
                 rule: "no policy modelled (pass)".into(),
             };
         };
-        match self.stateless(p, f) {
+        match self.stateless(policy, p, f) {
             (action, rule) if action == "aws:pass" => FirewallDecision {
                 pass: true,
                 stateful: false,
@@ -87,7 +112,7 @@ impl Dataplane {
                 rule,
             },
             (_, _) => {
-                let (pass, rule) = self.stateful(p, f);
+                let (pass, rule) = self.stateful(policy, p, f);
                 FirewallDecision {
                     pass,
                     stateful: true,
@@ -101,16 +126,16 @@ impl Dataplane {
     /// `(standard action, rule)`.
     pub fn firewall_stateless(&self, policy: usize, f: &Flow) -> (String, String) {
         match self.model.firewall_policies.get(policy) {
-            Some(p) => self.stateless(p, f),
+            Some(p) => self.stateless(policy, p, f),
             None => ("aws:pass".into(), "no policy modelled (pass)".into()),
         }
     }
 
-    fn stateless(&self, p: &FirewallPolicy, f: &Flow) -> (String, String) {
-        for g in self.ordered_groups(&p.stateless_rule_groups) {
-            let mut rules: Vec<_> = g.stateless_rules.iter().collect();
-            rules.sort_by_key(|r| r.priority);
-            for r in rules {
+    fn stateless(&self, policy: usize, p: &FirewallPolicy, f: &Flow) -> (String, String) {
+        let plan = &self.policy_plans()[policy];
+        for (g, order) in &plan.stateless {
+            let g = &self.model.rule_groups[*g];
+            for r in order.iter().map(|&r| &g.stateless_rules[r]) {
                 let src_ok = r.sources.is_empty() || r.sources.iter().any(|c| c.contains(&f.src));
                 let dst_ok =
                     r.destinations.is_empty() || r.destinations.iter().any(|c| c.contains(&f.dst));
@@ -160,15 +185,16 @@ impl Dataplane {
             || (r.direction == StatefulDirection::Any && one(f.dst, f.dst_port, f.src, f.src_port))
     }
 
-    fn stateful(&self, p: &FirewallPolicy, f: &Flow) -> (bool, String) {
-        let groups = self.ordered_groups(&p.stateful_rule_groups);
+    fn stateful(&self, policy: usize, p: &FirewallPolicy, f: &Flow) -> (bool, String) {
+        let plan = &self.policy_plans()[policy];
+        let groups = || plan.stateful.iter().map(|&g| &self.model.rule_groups[g]);
         let describe = |g: &RuleGroup, r: &crate::model::StatefulRule| {
             let sid = r.sid.map(|s| format!("sid {s} ")).unwrap_or_default();
             format!("stateful {}{} in {}", sid, action_name(r.action), g.name)
         };
         match p.stateful_rule_order {
             RuleOrder::StrictOrder => {
-                for g in &groups {
+                for g in groups() {
                     for r in &g.stateful_rules {
                         if r.action == StatefulAction::Alert || !Self::stateful_rule_matches(r, f) {
                             continue;
@@ -187,7 +213,7 @@ impl Dataplane {
             }
             RuleOrder::DefaultActionOrder => {
                 let mut first_drop = None;
-                for g in &groups {
+                for g in groups() {
                     for r in &g.stateful_rules {
                         if !Self::stateful_rule_matches(r, f) {
                             continue;

@@ -157,6 +157,8 @@ pub struct Dataplane {
     pub(crate) vgw_outside: Shared<HashMap<IpAddr, (usize, usize)>>,
     /// Routing entries whose use a walk reports ([`Dataplane::watching`]).
     pub(crate) watch: Option<Arc<Watch>>,
+    /// Each firewall policy's rule groups in evaluation order, built on first use.
+    pub(crate) policy_plans: Shared<OnceLock<Vec<firewall::PolicyPlan>>>,
 }
 
 impl Dataplane {

@@ -451,6 +451,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         nlb_down,
         vgw_outside: Shared::new(vgw_outside),
         watch: None,
+        policy_plans: Shared::new(OnceLock::new()),
     }
 }
 
@@ -609,6 +610,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
         nlb_down: k.nlb_down,
         vgw_outside: base.vgw_outside.clone(),
         watch: None,
+        policy_plans: base.policy_plans.clone(),
     }
 }
 

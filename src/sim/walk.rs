@@ -653,7 +653,7 @@ impl<'a> Walk<'a> {
         let dp = self.dp;
         self.consult_lookup(|w| &w.route_tables, rt);
         let t = &dp.model.route_tables[rt];
-        let az = from.map(|s| dp.model.subnets[s].az.clone());
+        let az: Option<&str> = from.map(|s| dp.model.subnets[s].az.as_str());
         let acct = self.vpc_account(vpc);
         let dst = self.pkt.dst;
         let Some((_, route)) = dp.vpc_route(rt, dst) else {
@@ -663,22 +663,24 @@ impl<'a> Walk<'a> {
                 t.id.as_deref(),
                 &t.name,
                 acct,
-                az.as_deref(),
+                az,
                 "no-route",
                 format!("no route matches {dst}"),
             );
             return Err((Verdict::NoRoute, "NO_ROUTE_TO_DESTINATION"));
         };
-        let mut route = route.clone();
+        // Borrowed: copied only when the rule below rewrites it.
+        let mut route = std::borrow::Cow::Borrowed(route);
         // The local route wins over propagated routes even when they are more specific
         // ("Route tables and VPN route priority",
         // <https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html>).
         if route.rank >= 3 && dp.model.vpcs[vpc].cidrs.iter().any(|c| c.contains(&dst)) {
-            route.target = Target::Local;
-            route.blackhole = false;
-            route.detail = format!(
+            let r = route.to_mut();
+            r.target = Target::Local;
+            r.blackhole = false;
+            r.detail = format!(
                 "local (beats the more specific propagated route {})",
-                route.detail
+                r.detail
             );
         }
         let action = if route.blackhole {
@@ -692,7 +694,7 @@ impl<'a> Walk<'a> {
             t.id.as_deref(),
             &t.name,
             acct,
-            az.as_deref(),
+            az,
             action,
             route.detail.clone(),
         );
@@ -1765,10 +1767,13 @@ impl<'a> Walk<'a> {
         let dp = self.dp;
         self.consult_lookup(|w| &w.tgw_route_tables, rtb);
         let trt = &dp.model.transit_gateway_route_tables[rtb];
-        let acct = dp
-            .index
-            .get_kind(&trt.transit_gateway, ObjectKind::TransitGateway)
-            .and_then(|t| dp.tgw_account[t].as_deref());
+        // The account is for explanations only: looked up (by name) only when they are
+        // built.
+        let acct = || {
+            dp.index
+                .get_kind(&trt.transit_gateway, ObjectKind::TransitGateway)
+                .and_then(|t| dp.tgw_account[t].as_deref())
+        };
         let dst = self.pkt.dst;
         let Some((_, r)) = dp.tgw_route(rtb, dst) else {
             hop!(
@@ -1776,24 +1781,23 @@ impl<'a> Walk<'a> {
                 "tgw-route-table",
                 trt.id.as_deref(),
                 &trt.name,
-                acct,
+                acct(),
                 az.as_deref(),
                 "no-route",
                 format!("no route matches {dst}"),
             );
             return Err((Verdict::NoRoute, "TGW_RTB_CANNOT_ROUTE"));
         };
-        let r = r.clone();
         let Some(out) = r.attachment else {
             hop!(
                 self,
                 "tgw-route-table",
                 trt.id.as_deref(),
                 &trt.name,
-                acct,
+                acct(),
                 az.as_deref(),
                 "blackhole",
-                r.detail,
+                r.detail.clone(),
             );
             return Err((Verdict::Blackhole, "TGW_RTB_BAD_STATE_ROUTE"));
         };
@@ -1802,10 +1806,10 @@ impl<'a> Walk<'a> {
             "tgw-route-table",
             trt.id.as_deref(),
             &trt.name,
-            acct,
+            acct(),
             az.as_deref(),
             "forward",
-            r.detail,
+            r.detail.clone(),
         );
         self.tgw_exit(out, az)
     }

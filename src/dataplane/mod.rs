@@ -123,6 +123,8 @@ pub struct Dataplane {
     pub(crate) subnet_rt: Shared<Vec<Option<usize>>>,
     pub(crate) subnet_nacl: Shared<Vec<Option<usize>>>,
     pub(crate) subnet_vpc: Shared<Vec<Option<usize>>>,
+    /// The subnet of each interface (resolved once: walks ask per packet).
+    pub(crate) eni_subnet: Shared<Vec<Option<usize>>>,
     pub(crate) subnet_down: Vec<bool>,
     pub(crate) eni_down: Vec<bool>,
     pub(crate) nat_down: Vec<bool>,
@@ -215,9 +217,7 @@ impl Dataplane {
 
     /// The subnet (index) of an interface.
     pub fn subnet_of_interface(&self, eni: usize) -> Option<usize> {
-        let e = self.model.network_interfaces.get(eni)?;
-        self.index
-            .get_kind(&e.subnet, crate::model::ObjectKind::Subnet)
+        self.eni_subnet.get(eni).copied().flatten()
     }
 
     /// The owner of a private address in a VPC.

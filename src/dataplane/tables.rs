@@ -414,6 +414,11 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
 
     warnings.sort();
     warnings.dedup();
+    let eni_subnet: Vec<Option<usize>> = m
+        .network_interfaces
+        .iter()
+        .map(|e| subnet_ix(&e.subnet))
+        .collect();
     Dataplane {
         model: Arc::new(m.clone()),
         index: Arc::new(ix),
@@ -423,6 +428,7 @@ pub(super) fn compile(model: &Model, failures: &FailureSet) -> Dataplane {
         subnet_rt: Shared::new(subnet_rt),
         subnet_nacl: Shared::new(subnet_nacl),
         subnet_vpc: Shared::new(subnet_vpc),
+        eni_subnet: Shared::new(eni_subnet),
         subnet_down,
         eni_down,
         nat_down,
@@ -582,6 +588,7 @@ pub(super) fn with_failures(base: &Dataplane, failures: &FailureSet) -> Dataplan
         subnet_rt: base.subnet_rt.clone(),
         subnet_nacl: base.subnet_nacl.clone(),
         subnet_vpc: base.subnet_vpc.clone(),
+        eni_subnet: base.eni_subnet.clone(),
         subnet_down: k.subnet_down,
         eni_down: k.eni_down,
         nat_down: k.nat_down,

@@ -647,8 +647,8 @@ impl PairCodes {
 /// incrementally: the base matrix marks the flows whose walks consult a changed routing
 /// entry, and only those are walked on the changed dataplane — every other walk takes the
 /// same steps there. Past [`INCREMENTAL_SHARE`] of the flows the changed side is computed
-/// in full instead. The report is the same either way (a unit test and
-/// tests/diff_props.rs hold it equal to comparing two full tables).
+/// in full instead. The report is the same either way (tests/whatif_props.rs and
+/// tests/whatif_files.rs hold it equal to comparing two full tables).
 pub fn diff_models(
     base: &Model,
     base_failures: &FailureSet,

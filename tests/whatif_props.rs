@@ -172,6 +172,18 @@ fn change(m: &mut Model, kind: u8, a: usize, b: usize) -> bool {
     true
 }
 
+/// A generated landing zone of `vpcs` workload VPCs over two AZs.
+fn landing_zone(vpcs: usize, seed: u64) -> Model {
+    generate(&SyntheticOptions {
+        vpcs,
+        seed,
+        azs: 2,
+        subnets_per_vpc: 2,
+        ..SyntheticOptions::default()
+    })
+    .expect("generated estate")
+}
+
 fn service() -> Service {
     Service {
         protocol: Protocol::Tcp,
@@ -225,14 +237,7 @@ proptest! {
         vpcs in 1usize..4,
         seed in 0u64..1000,
     ) {
-        let m = generate(&SyntheticOptions {
-            vpcs,
-            seed,
-            azs: 2,
-            subnets_per_vpc: 2,
-            ..SyntheticOptions::default()
-        })
-        .expect("generated estate");
+        let m = landing_zone(vpcs, seed);
         let comps = components(&m, &FailureClass::ALL);
         let base = Baseline::compute(&m, service(), &comps);
         let before = cell_table(&m, &FailureSet::default(), service());
@@ -271,14 +276,7 @@ proptest! {
         a in 0usize..64,
         b in 0usize..64,
     ) {
-        let m = generate(&SyntheticOptions {
-            vpcs,
-            seed,
-            azs: 2,
-            subnets_per_vpc: 2,
-            ..SyntheticOptions::default()
-        })
-        .expect("generated estate");
+        let m = landing_zone(vpcs, seed);
         let none = FailureSet::default();
         let before = cell_table(&m, &none, service());
         let base = Dataplane::compile(&m);

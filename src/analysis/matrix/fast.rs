@@ -1009,26 +1009,6 @@ impl Cells {
             Cells::Large(cells)
         }
     }
-
-    /// Hint the CPU to fetch the cell of source row `s` into the cache.
-    #[inline]
-    fn prefetch(&self, s: usize) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let p = match self {
-                Cells::Small(v) => v.get(s).map(|x| x as *const u8),
-                Cells::Large(v) => v.get(s).map(|x| x as *const u32 as *const u8),
-            };
-            if let Some(p) = p {
-                // SAFETY: a prefetch is a hint that reads nothing into the program (it
-                // never faults), and SSE, which it requires, is in the x86_64 baseline.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) };
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = s;
-    }
 }
 
 /// Every column's details (or outcomes) under one provisional number each, given as
@@ -1457,7 +1437,6 @@ fn assemble(
     // Transpose in tiles of rows: each column is read in contiguous runs, and a tile's
     // rows span few enough pages for the TLB.
     const TILE: usize = 16;
-    const PREFETCH: usize = 8;
     if m > 0 {
         cells
             .par_chunks_mut(TILE * m)
@@ -1465,12 +1444,6 @@ fn assemble(
             .for_each(|(t, chunk)| {
                 let rows = chunk.len() / m;
                 for (d, col) in columns.iter().enumerate() {
-                    // The column read a few steps ahead is fetched while this one is
-                    // written (each column is a separate allocation: no hardware
-                    // prefetcher sees the next one coming).
-                    if let Some(c) = columns.get(d + PREFETCH) {
-                        c.cells.prefetch(t * TILE);
-                    }
                     let (rows, map) = (t * TILE..t * TILE + rows, &remap[d]);
                     match &col.cells {
                         Cells::Small(v) => transpose(chunk, m, rows, d, v, map),

@@ -117,7 +117,7 @@ pub fn compute_watched(
     let replicas: Vec<OnceLock<Replica>> = (0..rayon::current_num_threads().clamp(1, MAX_REPLICAS))
         .map(|_| OnceLock::new())
         .collect();
-    let by_pos: Vec<(Column, Vec<u32>)> = order
+    let by_pos: Vec<Numbered> = order
         .par_chunks(COLUMN_CHUNK)
         .enumerate()
         .flat_map_iter(|(c, js)| {
@@ -151,17 +151,24 @@ pub fn compute_watched(
                     .collect();
                 let ids = shared_outcomes.ids(&outcomes);
                 progress(1);
-                (c, ids)
+                // The column's own outcomes and details are freed here, by the worker
+                // that allocated them, rather than with the rest at the end.
+                Numbered {
+                    dirty: c.dirty,
+                    cells: c.cells,
+                    first: c.first,
+                    ids,
+                }
             })
         })
         .collect();
-    let mut columns: Vec<Option<(Column, Vec<u32>)>> = (0..eps.len()).map(|_| None).collect();
+    let mut columns: Vec<Option<Numbered>> = (0..eps.len()).map(|_| None).collect();
     for (&j, c) in order.iter().zip(by_pos) {
         columns[j as usize] = Some(c);
     }
-    let (columns, ids): (Vec<Column>, Vec<Vec<u32>>) = columns.into_iter().flatten().unzip();
+    let columns: Vec<Numbered> = columns.into_iter().flatten().collect();
     let provisional = (shared_outcomes.into_keys(), shared_details.into_keys());
-    let matrix = assemble(opts, eps, &columns, &ids, provisional);
+    let matrix = assemble(opts, eps, &columns, provisional);
     let mut dirty: Vec<(u32, u32)> = columns
         .iter()
         .enumerate()
@@ -1052,6 +1059,16 @@ struct Column {
     details: Vec<Detail>,
 }
 
+/// A column once its outcomes have provisional numbers: what assembly reads.
+struct Numbered {
+    /// As [`Column::dirty`].
+    dirty: Vec<u32>,
+    cells: Cells,
+    /// Per local outcome: the first source that has it, and its provisional number.
+    first: Vec<u32>,
+    ids: Vec<u32>,
+}
+
 /// A column's local outcome numbers, one byte each when they fit (a column has few
 /// outcomes: this quarters the memory the columns hold and the transpose reads).
 enum Cells {
@@ -1436,20 +1453,19 @@ impl Ctx<'_> {
 /// source, the column), so an outcome's first use is the least of those over the
 /// columns; details are then first used in the order of the outcomes that hold them.
 ///
-/// `ids`: per column, the provisional number of each local outcome, numbering
-/// `outcomes`, whose details are provisional numbers into `details`.
+/// A column's `ids` are the provisional numbers of its local outcomes, numbering
+/// `provisional`, whose details are provisional numbers into `details`.
 fn assemble(
     opts: &MatrixOptions,
     eps: Vec<MatrixEndpoint>,
-    columns: &[Column],
-    ids: &[Vec<u32>],
+    columns: &[Numbered],
     (provisional, details): (Vec<CellOutcome>, Vec<Detail>),
 ) -> Matrix {
     let n = eps.len();
     let m = n.saturating_sub(1);
     let mut first_use = vec![(u32::MAX, u32::MAX); provisional.len()];
-    for (d, (c, ids)) in columns.iter().zip(ids).enumerate() {
-        for (&s, &p) in c.first.iter().zip(ids) {
+    for (d, c) in columns.iter().enumerate() {
+        for (&s, &p) in c.first.iter().zip(&c.ids) {
             let u = &mut first_use[p as usize];
             *u = (*u).min((s, d as u32));
         }
@@ -1483,9 +1499,9 @@ fn assemble(
         final_outcome[p as usize] = outcomes.len() as u32;
         outcomes.push(co);
     }
-    let remap: Vec<Vec<u32>> = ids
+    let remap: Vec<Vec<u32>> = columns
         .iter()
-        .map(|ids| ids.iter().map(|&p| final_outcome[p as usize]).collect())
+        .map(|c| c.ids.iter().map(|&p| final_outcome[p as usize]).collect())
         .collect();
     // Zeroed lazily by the allocator; its pages are first touched in parallel below.
     let mut cells = vec![0u32; n * m];

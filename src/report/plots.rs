@@ -218,6 +218,23 @@ impl Heatmap {
             (FAMILY, 11).into_font(),
         ))
         .map_err(|x| e(&x))?;
+        // A group with one endpoint has no pair with itself: say what the pale square is.
+        root.draw(&Rectangle::new(
+            [(lx, y0 + 4 * 24 + 24), (lx + 16, y0 + 4 * 24 + 40)],
+            RGBColor(245, 245, 245).filled(),
+        ))
+        .map_err(|x| e(&x))?;
+        root.draw(&Rectangle::new(
+            [(lx, y0 + 4 * 24 + 24), (lx + 16, y0 + 4 * 24 + 40)],
+            RGBColor(200, 200, 200).stroke_width(1),
+        ))
+        .map_err(|x| e(&x))?;
+        root.draw(&Text::new(
+            "no endpoint pairs".to_string(),
+            (lx + 24, y0 + 4 * 24 + 32),
+            TextStyle::from((FAMILY, 11).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(|x| e(&x))?;
         root.present().map_err(|x| e(&x))
     }
 

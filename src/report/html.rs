@@ -114,18 +114,26 @@ impl HtmlReport<'_> {
     fn environment_summary(&self, out: &mut String) {
         let m = self.model;
         out.push_str("<h2 id=\"environment\">Environment</h2>\n");
-        let _ = writeln!(
-            out,
-            "<p>{} accounts, {} VPCs, {} subnets, {} route tables, {} Transit Gateway attachments, {} firewalls, {} network interfaces, {} on-prem sites.</p>",
-            m.accounts.len(),
-            m.vpcs.len(),
-            m.subnets.len(),
-            m.route_tables.len(),
-            m.transit_gateway_attachments.len(),
-            m.firewalls.len(),
-            m.network_interfaces.len(),
-            m.onprem_sites.len()
-        );
+        let counts = [
+            (m.accounts.len(), "account", "accounts"),
+            (m.vpcs.len(), "VPC", "VPCs"),
+            (m.subnets.len(), "subnet", "subnets"),
+            (m.route_tables.len(), "route table", "route tables"),
+            (
+                m.transit_gateway_attachments.len(),
+                "Transit Gateway attachment",
+                "Transit Gateway attachments",
+            ),
+            (m.firewalls.len(), "firewall", "firewalls"),
+            (
+                m.network_interfaces.len(),
+                "network interface",
+                "network interfaces",
+            ),
+            (m.onprem_sites.len(), "on-prem site", "on-prem sites"),
+        ]
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }));
+        let _ = writeln!(out, "<p>{}.</p>", counts.join(", "));
         // Per account: VPCs, subnets, endpoints; flows from it in the main matrix.
         let mut vpcs: BTreeMap<&str, usize> = BTreeMap::new();
         let mut vpc_account: BTreeMap<&str, &str> = BTreeMap::new();

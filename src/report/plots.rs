@@ -57,6 +57,9 @@ pub struct Heatmap {
     pub counts: Vec<[usize; 4]>,
 }
 
+/// The fill of a heatmap square whose groups have no endpoint pair.
+const NO_PAIRS: RGBColor = RGBColor(245, 245, 245);
+
 impl Heatmap {
     /// Aggregate a matrix by `g`.
     pub fn from_matrix(m: &Matrix, g: GroupBy) -> Heatmap {
@@ -169,7 +172,7 @@ impl Heatmap {
                 if total == 0 {
                     root.draw(&Rectangle::new(
                         [(cx, cy), (cx + cs, cy + cs)],
-                        RGBColor(245, 245, 245).filled(),
+                        NO_PAIRS.filled(),
                     ))
                     .map_err(|x| e(&x))?;
                 } else {
@@ -221,7 +224,7 @@ impl Heatmap {
         // A group with one endpoint has no pair with itself: say what the pale square is.
         root.draw(&Rectangle::new(
             [(lx, y0 + 4 * 24 + 24), (lx + 16, y0 + 4 * 24 + 40)],
-            RGBColor(245, 245, 245).filled(),
+            NO_PAIRS.filled(),
         ))
         .map_err(|x| e(&x))?;
         root.draw(&Rectangle::new(
